@@ -1,0 +1,3 @@
+from quartierskompass.cli import main
+
+main()

@@ -1,0 +1,86 @@
+"""Geometry and labels for the 2×2 SONI picture, drawn as SVG by a template.
+
+The same picture serves the model page and, with values, the matrix dashboard; the
+template escapes every text, so names typed by users stay text.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from quartierskompass.soni.model import FIELD_REFERENCE, FIELD_SIDE, FIELD_LEVEL, Field, Level, Side
+
+WIDTH, HEIGHT = 640, 456
+LABEL_BAND, HEADER_BAND, GAP = 120, 48, 8
+CELL_W = (WIDTH - LABEL_BAND - GAP) // 2
+CELL_H = (HEIGHT - HEADER_BAND - GAP) // 2
+COLUMN = {Side.FIELD: 0, Side.CASE: 1}
+ROW = {Level.SYSTEM: 0, Level.LEBENSWELT: 1}
+# Light fills with dark text keep a contrast above 7:1 in every cell.
+FILL = {"S": "#d6e6f5", "O": "#dcefd6", "N": "#fbeccb", "I": "#f5dbe3"}
+
+
+@dataclass
+class Cell:
+    code: str
+    name: str
+    x: int
+    y: int
+    width: int = CELL_W
+    height: int = CELL_H
+    fill: str = "#ffffff"
+    href: str = ""
+    lines: list[str] = field(default_factory=list)
+    aria_label: str = ""
+
+    @property
+    def text_x(self) -> int:
+        return self.x + 16
+
+    @property
+    def line_ys(self) -> list[tuple[int, str]]:
+        return [(self.y + 100 + 20 * i, line) for i, line in enumerate(self.lines)]
+
+
+def cell_origin(code: str) -> tuple[int, int]:
+    column, row = COLUMN[FIELD_SIDE[code]], ROW[FIELD_LEVEL[code]]
+    return LABEL_BAND + GAP + column * (CELL_W + GAP), HEADER_BAND + GAP + row * (CELL_H + GAP)
+
+
+def model_diagram(*, link_prefix: str = "") -> dict:
+    """The model picture: each field with its level and reference, linking to its section."""
+    cells = []
+    for code in ("S", "O", "N", "I"):
+        x, y = cell_origin(code)
+        name = str(Field(code).label)
+        reference = _("Reference: %(reference)s") % {"reference": FIELD_REFERENCE[code]}
+        cells.append(
+            Cell(
+                code=code,
+                name=name,
+                x=x,
+                y=y,
+                fill=FILL[code],
+                href=f"{link_prefix}{code}" if link_prefix else "",
+                lines=textwrap.wrap(reference, 30),
+                aria_label=f"{code} – {name}, {FIELD_LEVEL[code].label}. {reference}",
+            )
+        )
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "cells": cells,
+        "columns": [
+            {"x": LABEL_BAND + GAP + CELL_W // 2, "label": Side.FIELD.label},
+            {"x": LABEL_BAND + 2 * GAP + CELL_W + CELL_W // 2, "label": Side.CASE.label},
+        ],
+        "rows": [
+            {"y": HEADER_BAND + GAP + CELL_H // 2, "label": Level.SYSTEM.label},
+            {"y": HEADER_BAND + 2 * GAP + CELL_H + CELL_H // 2, "label": Level.LEBENSWELT.label},
+        ],
+        "label_x": LABEL_BAND // 2,
+        "header_y": HEADER_BAND // 2 + 6,
+    }

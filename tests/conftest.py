@@ -1,0 +1,106 @@
+"""Personas and shared fixtures.
+
+The names say the role: ``koordinatorin`` owns the project, ``mitarbeiter`` edits,
+``ehrenamtlicher`` may only read, ``programmleitung`` coordinates the programme and reads every
+project of it, ``fremde_person`` belongs to another project.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.test import Client
+
+from quartierskompass.accounts.models import Membership, Programme, Project, Role, User
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_logged_errors(request):
+    """A logged error fails the test, unless the test is marked ``allow_error_logs``."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Collect(level=logging.ERROR)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+    if records and not request.node.get_closest_marker("allow_error_logs"):
+        pytest.fail("Errors were logged: " + "; ".join(r.getMessage() for r in records))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "allow_error_logs: the test expects logged errors")
+
+
+@pytest.fixture
+def programm(db) -> Programme:
+    return Programme.objects.create(slug="aufbruch", name="Aufbruch Quartier")
+
+
+@pytest.fixture
+def projekt(programm) -> Project:
+    return Project.objects.create(
+        slug="nordstadt", name="Quartiersprojekt Nordstadt", programme=programm
+    )
+
+
+@pytest.fixture
+def anderes_projekt(db) -> Project:
+    return Project.objects.create(slug="suedstadt", name="Kiezprojekt Südstadt")
+
+
+def make_user(username: str, **extra) -> User:
+    return User.objects.create_user(
+        username=username, email=f"{username}@example.org", password=None, **extra
+    )
+
+
+def make_member(project: Project, username: str, role: str) -> User:
+    user = make_user(username)
+    Membership.objects.create(project=project, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def koordinatorin(projekt) -> User:
+    return make_member(projekt, "koordinatorin", Role.OWNER)
+
+
+@pytest.fixture
+def mitarbeiter(projekt) -> User:
+    return make_member(projekt, "mitarbeiter", Role.EDITOR)
+
+
+@pytest.fixture
+def ehrenamtlicher(projekt) -> User:
+    return make_member(projekt, "ehrenamtlicher", Role.VIEWER)
+
+
+@pytest.fixture
+def fremde_person(anderes_projekt) -> User:
+    return make_member(anderes_projekt, "fremde_person", Role.OWNER)
+
+
+@pytest.fixture
+def programmleitung(programm) -> User:
+    user = make_user("programmleitung")
+    programm.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a persona (``None`` gives an anonymous client)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
