@@ -60,7 +60,10 @@ MAILERS = {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
         },
-        "smtp": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _MAIL_OPTIONS},
+        "smtp": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": _MAIL_OPTIONS,
+        },
     }[_MAIL_BACKEND]
 }
 
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "axes",
 ]
@@ -114,6 +118,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Our templates/django/forms/ override Django's form templates (labels without a colon).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -190,6 +197,8 @@ SECURE_SSL_REDIRECT = _SECURE
 SECURE_HSTS_SECONDS = _HSTS_SECONDS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = False
+# Submitting a domain to the browsers' HSTS preload list is the operator's own decision.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

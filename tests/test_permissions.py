@@ -36,14 +36,24 @@ PAGES = [
     Page("accounts:members", Access.READ),
     Page("accounts:project_edit", Access.MANAGE),
     Page("accounts:project_edit", Access.MANAGE, "post", {"name": "Neu", "description": ""}),
-    Page("accounts:member_add", Access.MANAGE, "post", {"identifier": "neu@example.org",
-                                                        "role": "viewer"}),
+    Page(
+        "accounts:member_add",
+        Access.MANAGE,
+        "post",
+        {"identifier": "neu@example.org", "role": "viewer"},
+    ),
     Page("accounts:member_role", Access.MANAGE, "post", {"role": "editor"}, member_pk=True),
     Page("accounts:member_remove", Access.MANAGE, "post", member_pk=True),
 ]
 
-PERSONAS = ["anonym", "fremde_person", "programmleitung", "ehrenamtlicher", "mitarbeiter",
-            "koordinatorin"]
+PERSONAS = [
+    "anonym",
+    "fremde_person",
+    "programmleitung",
+    "ehrenamtlicher",
+    "mitarbeiter",
+    "koordinatorin",
+]
 ROLE_OF = {
     "programmleitung": Role.COORDINATOR,
     "ehrenamtlicher": Role.VIEWER,
@@ -115,9 +125,8 @@ def _project_patterns(resolver=None, prefix: str = "") -> list[str]:
         if isinstance(entry, URLResolver):
             namespace = f"{entry.namespace}:" if entry.namespace else ""
             names += _project_patterns(entry, prefix + namespace)
-        elif isinstance(entry, URLPattern) and "<slug:slug>" in str(entry.pattern):
-            if "projekte/" in str(entry.pattern):
-                names.append(prefix + entry.name)
+        elif isinstance(entry, URLPattern) and "projekte/<slug:slug>" in str(entry.pattern):
+            names.append(prefix + entry.name)
     return names
 
 

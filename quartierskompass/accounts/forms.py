@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from quartierskompass.accounts.models import MEMBER_ROLES, ApiToken, Programme, Project, User
@@ -57,3 +58,11 @@ class ApiTokenForm(forms.ModelForm):
         model = ApiToken
         fields = ["name"]
         help_texts = {"name": _("What the token is for, e.g. “Auswertung Sozialplanung”.")}
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also reaches invited people who never set a password and lost their invitation."""
+
+    def get_users(self, email: str):
+        users = User._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if user.email.casefold() == email.casefold())

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -22,10 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quartierskompass.core.validators import validate_clean_text
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    AnyUser = User | AnonymousUser
+type AnyUser = User | AnonymousUser
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -63,7 +59,6 @@ class ProgrammeQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(coordinators=user)
-
 
 
 class Programme(models.Model):
@@ -194,6 +189,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.project} ({self.get_role_display()})"
+
+    @staticmethod
+    def rank() -> models.Case:
+        """Order expression: owners first, then editors, then viewers."""
+        return models.Case(
+            *(models.When(role=role, then=i) for i, (role, _label) in enumerate(MEMBER_ROLES))
+        )
 
 
 class ProjectOwnedQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ not allowed means 403.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -18,8 +18,6 @@ from quartierskompass.accounts.models import WRITE_ROLES, Project, Role
 
 if TYPE_CHECKING:
     from quartierskompass.accounts.models import AnyUser
-
-M = TypeVar("M", bound=models.Model)
 
 
 class Access(IntEnum):
@@ -60,7 +58,7 @@ def get_project_for_user(user: AnyUser, slug: str, access: Access = Access.READ)
     return project
 
 
-def get_for_user(
+def get_for_user[M: models.Model](
     model_or_queryset: type[M] | models.QuerySet[M],
     user: AnyUser,
     *,

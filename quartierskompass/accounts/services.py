@@ -90,8 +90,10 @@ def add_member(
     if user is None:
         if "@" not in identifier:
             raise ValidationError(
-                _("There is no account with the user name “%(name)s”. "
-                  "Enter the person's e-mail address to invite them.")
+                _(
+                    "There is no account with the user name “%(name)s”. "
+                    "Enter the person's e-mail address to invite them."
+                )
                 % {"name": identifier}
             )
         email = User.objects.normalize_email(identifier.strip())

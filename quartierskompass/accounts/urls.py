@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from quartierskompass.accounts import views
+from quartierskompass.accounts.forms import PasswordResetForm
 
 app_name = "accounts"
 
@@ -32,6 +33,7 @@ urlpatterns = [
         _auth(
             auth_views.PasswordResetView,
             "password_reset",
+            form_class=PasswordResetForm,
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),

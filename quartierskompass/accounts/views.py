@@ -37,9 +37,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         .annotate(member_count=Count("memberships"))
         .order_by("programme__name", "name")
     )
-    roles = dict(
-        Membership.objects.filter(user=request.user).values_list("project_id", "role")
-    )
+    roles = dict(Membership.objects.filter(user=request.user).values_list("project_id", "role"))
     coordinated = set(Programme.objects.coordinated_by(request.user).values_list("pk", flat=True))
     for project in projects:
         role = roles.get(project.pk)
@@ -77,7 +75,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
     context = {
         "project": project,
-        "members": project.memberships.select_related("user").order_by("role", "user__username"),
+        "members": project.memberships.select_related("user").order_by(
+            Membership.rank(), "user__last_name", "user__username"
+        ),
     }
     return render(request, "accounts/project_detail.html", context)
 
@@ -97,9 +97,16 @@ def project_edit(request: HttpRequest, project: Project) -> HttpResponse:
 def _members_page(
     request: HttpRequest, project: Project, form: MemberAddForm, status: int = 200
 ) -> HttpResponse:
+    memberships = list(
+        project.memberships.select_related("user").order_by(
+            Membership.rank(), "user__last_name", "user__username"
+        )
+    )
+    sole_owner = [m for m in memberships if m.role == Role.OWNER]
     context = {
         "project": project,
-        "memberships": project.memberships.select_related("user").order_by("user__username"),
+        "memberships": memberships,
+        "sole_owner": sole_owner[0] if len(sole_owner) == 1 else None,
         "add_form": form,
         "role_choices": MemberRoleForm.base_fields["role"].choices,
         "can_manage": project.current_role == Role.OWNER,
@@ -208,16 +215,16 @@ def account(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and request.POST.get("form") == "token":
         token_form = ApiTokenForm(request.POST)
         if token_form.is_valid():
-            _token, new_key = ApiToken.issue(user=request.user, name=token_form.cleaned_data["name"])
+            _token, new_key = ApiToken.issue(
+                user=request.user, name=token_form.cleaned_data["name"]
+            )
             token_form = ApiTokenForm()
     context = {
         "profile_form": profile_form,
         "token_form": token_form,
         "new_key": new_key,
         "tokens": request.user.api_tokens.all(),
-        "memberships": request.user.memberships.select_related("project").order_by(
-            "project__name"
-        ),
+        "memberships": request.user.memberships.select_related("project").order_by("project__name"),
         "programmes": Programme.objects.coordinated_by(request.user).prefetch_related(
             Prefetch("projects", queryset=Project.objects.order_by("name"))
         ),

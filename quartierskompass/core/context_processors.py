@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from quartierskompass.accounts.models import Project
 
-
 # The pages of one project, in the order the navigation shows them. Each entry is a URL name
 # taking the project slug; a page is listed here only once it exists.
 PROJECT_PAGES = [

@@ -24,4 +24,6 @@ class Bilingual:
 
     @property
     def description(self) -> str:
-        return pick_language(getattr(self, "description_de", ""), getattr(self, "description_en", ""))
+        return pick_language(
+            getattr(self, "description_de", ""), getattr(self, "description_en", "")
+        )

@@ -15,7 +15,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def validate_clean_text(value: str) -> None:
     if value and _CONTROL.search(value):
         raise ValidationError(
-            _("The text contains invisible control characters (e.g. a NUL byte); "
-              "please remove them."),
+            _(
+                "The text contains invisible control characters (e.g. a NUL byte); "
+                "please remove them."
+            ),
             code="control_characters",
         )

@@ -18,14 +18,21 @@ class Field(models.TextChoices):
 
 
 class Level(models.TextChoices):
-    SYSTEM = "system", _("System level")
-    LEBENSWELT = "lebenswelt", _("Lifeworld level")
+    SYSTEM = "system", _("System")
+    LEBENSWELT = "lebenswelt", _("Lifeworld")
 
 
 class Side(models.TextChoices):
     FIELD = "field", _("Field-oriented (not case-specific)")
     CASE = "case", _("Case- and organisation-oriented")
 
+
+# Row and column headings of the 2×2 picture (two short lines per column).
+LEVEL_HEADING = {Level.SYSTEM: _("System level"), Level.LEBENSWELT: _("Lifeworld level")}
+SIDE_HEADING = {
+    Side.FIELD: (_("Field-oriented"), _("(not case-specific)")),
+    Side.CASE: (_("Case- and"), _("organisation-oriented")),
+}
 
 FIELD_ORDER: tuple[str, ...] = ("S", "O", "N", "I")
 FIELD_LEVEL = {"S": Level.SYSTEM, "O": Level.SYSTEM, "N": Level.LEBENSWELT, "I": Level.LEBENSWELT}

@@ -11,12 +11,21 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from quartierskompass.soni.model import FIELD_REFERENCE, FIELD_SIDE, FIELD_LEVEL, Field, Level, Side
+from quartierskompass.soni.model import (
+    FIELD_LEVEL,
+    FIELD_REFERENCE,
+    FIELD_SIDE,
+    LEVEL_HEADING,
+    SIDE_HEADING,
+    Field,
+    Level,
+    Side,
+)
 
 WIDTH, HEIGHT = 640, 456
 LABEL_BAND, HEADER_BAND, GAP = 120, 48, 8
-CELL_W = (WIDTH - LABEL_BAND - GAP) // 2
-CELL_H = (HEIGHT - HEADER_BAND - GAP) // 2
+CELL_W = (WIDTH - LABEL_BAND - 2 * GAP) // 2
+CELL_H = (HEIGHT - HEADER_BAND - 2 * GAP) // 2
 COLUMN = {Side.FIELD: 0, Side.CASE: 1}
 ROW = {Level.SYSTEM: 0, Level.LEBENSWELT: 1}
 # Light fills with dark text keep a contrast above 7:1 in every cell.
@@ -34,15 +43,12 @@ class Cell:
     fill: str = "#ffffff"
     href: str = ""
     lines: list[str] = field(default_factory=list)
+    # Only for a cell without a link; a link's name is its visible text (WCAG 2.5.3).
     aria_label: str = ""
 
     @property
     def text_x(self) -> int:
         return self.x + 16
-
-    @property
-    def line_ys(self) -> list[tuple[int, str]]:
-        return [(self.y + 100 + 20 * i, line) for i, line in enumerate(self.lines)]
 
 
 def cell_origin(code: str) -> tuple[int, int]:
@@ -65,8 +71,8 @@ def model_diagram(*, link_prefix: str = "") -> dict:
                 y=y,
                 fill=FILL[code],
                 href=f"{link_prefix}{code}" if link_prefix else "",
-                lines=textwrap.wrap(reference, 30),
-                aria_label=f"{code} – {name}, {FIELD_LEVEL[code].label}. {reference}",
+                lines=textwrap.wrap(reference, 25),
+                aria_label=f"{code} – {name}. {reference} ({LEVEL_HEADING[FIELD_LEVEL[code]]})",
             )
         )
     return {
@@ -74,13 +80,16 @@ def model_diagram(*, link_prefix: str = "") -> dict:
         "height": HEIGHT,
         "cells": cells,
         "columns": [
-            {"x": LABEL_BAND + GAP + CELL_W // 2, "label": Side.FIELD.label},
-            {"x": LABEL_BAND + 2 * GAP + CELL_W + CELL_W // 2, "label": Side.CASE.label},
+            {"x": LABEL_BAND + GAP + CELL_W // 2, "lines": SIDE_HEADING[Side.FIELD]},
+            {"x": LABEL_BAND + 2 * GAP + CELL_W + CELL_W // 2, "lines": SIDE_HEADING[Side.CASE]},
         ],
         "rows": [
-            {"y": HEADER_BAND + GAP + CELL_H // 2, "label": Level.SYSTEM.label},
-            {"y": HEADER_BAND + 2 * GAP + CELL_H + CELL_H // 2, "label": Level.LEBENSWELT.label},
+            {"y": HEADER_BAND + GAP + CELL_H // 2, "label": LEVEL_HEADING[Level.SYSTEM]},
+            {
+                "y": HEADER_BAND + 2 * GAP + CELL_H + CELL_H // 2,
+                "label": LEVEL_HEADING[Level.LEBENSWELT],
+            },
         ],
         "label_x": LABEL_BAND // 2,
-        "header_y": HEADER_BAND // 2 + 6,
+        "header_y": 20,
     }

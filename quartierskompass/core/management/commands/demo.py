@@ -43,16 +43,35 @@ PROJECTS = [
 
 # username, first name, last name, what the person does, (project slug, role) or coordinator
 USERS = [
-    ("demo-leitung", "Miriam", "Albrecht", "Gemeindediakonin, leitet das Quartiersprojekt",
-     ("falkenhagener-feld", Role.OWNER)),
-    ("demo-mitarbeit", "Jonas", "Okafor", "Sozialarbeiter im Diakonischen Werk",
-     ("falkenhagener-feld", Role.EDITOR)),
-    ("demo-ehrenamt", "Helga", "Brandt", "Ehrenamtliche im Gemeindekirchenrat",
-     ("falkenhagener-feld", Role.VIEWER)),
-    ("demo-koordination", "Sabine", "Lorenz", "koordiniert das Programm im Kirchenkreis",
-     None),
-    ("demo-extern", "Tobias", "Wendt", "leitet das Kiezprojekt Wilhelmstadt",
-     ("wilhelmstadt", Role.OWNER)),
+    (
+        "demo-leitung",
+        "Miriam",
+        "Albrecht",
+        "Gemeindediakonin, leitet das Quartiersprojekt",
+        ("falkenhagener-feld", Role.OWNER),
+    ),
+    (
+        "demo-mitarbeit",
+        "Jonas",
+        "Okafor",
+        "Sozialarbeiter im Diakonischen Werk",
+        ("falkenhagener-feld", Role.EDITOR),
+    ),
+    (
+        "demo-ehrenamt",
+        "Helga",
+        "Brandt",
+        "Ehrenamtliche im Gemeindekirchenrat",
+        ("falkenhagener-feld", Role.VIEWER),
+    ),
+    ("demo-koordination", "Sabine", "Lorenz", "koordiniert das Programm im Kirchenkreis", None),
+    (
+        "demo-extern",
+        "Tobias",
+        "Wendt",
+        "leitet das Kiezprojekt Wilhelmstadt",
+        ("wilhelmstadt", Role.OWNER),
+    ),
 ]
 
 

@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--reload", action="store_true", help="Restart on code changes.")
 
-    def handle(self, *args, host: str, port: int, workers: int, threads: int, reload: bool,
-               **options) -> None:
+    def handle(
+        self, *args, host: str, port: int, workers: int, threads: int, reload: bool, **options
+    ) -> None:
         from gunicorn.app.base import BaseApplication
 
         from quartierskompass.wsgi import application
