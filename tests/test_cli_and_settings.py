@@ -168,7 +168,7 @@ class TestControlCharacters:
 
         response = client_for(koordinatorin).post(
             reverse("accounts:project_edit", args=[projekt.slug]),
-            {"name": "Neu\x00er Name", "description": "Be\x01schreibung"},
+            {"name": "Neu\x00er Name", "description": "Be\x01schreibung", "weak_threshold": 10},
         )
         assert response.status_code == 200
         assert set(response.context["form"].errors) == {"name", "description"}

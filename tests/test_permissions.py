@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quartierskompass.accounts.models import Membership, Project, Role
 from quartierskompass.accounts.permissions import Access, get_for_user, get_project_for_user
+from tests.factories import make_activity
 
 
 @dataclass
@@ -24,26 +25,48 @@ class Page:
     access: Access
     method: str = "get"
     data: dict = field(default_factory=dict)
-    member_pk: bool = False  # the URL takes the pk of the target person's membership
+    target: str = ""  # the URL also takes the pk of this object: "membership", "activity", …
+    extra: tuple = ()
 
-    def url(self, project: Project, membership: Membership) -> str:
-        args = [project.slug, membership.pk] if self.member_pk else [project.slug]
+    def url(self, project: Project, targets: dict) -> str:
+        args = [project.slug, *([targets[self.target].pk] if self.target else []), *self.extra]
         return reverse(self.name, args=args)
+
+
+ACTIVITY_POST = {"title": "Neu", "status": "active", "start": "2025-01-01", "soni_fields": ["N"]}
 
 
 PAGES = [
     Page("accounts:project", Access.READ),
     Page("accounts:members", Access.READ),
     Page("accounts:project_edit", Access.MANAGE),
-    Page("accounts:project_edit", Access.MANAGE, "post", {"name": "Neu", "description": ""}),
+    Page(
+        "accounts:project_edit",
+        Access.MANAGE,
+        "post",
+        {"name": "Neu", "description": "", "weak_threshold": 10},
+    ),
     Page(
         "accounts:member_add",
         Access.MANAGE,
         "post",
         {"identifier": "neu@example.org", "role": "viewer"},
     ),
-    Page("accounts:member_role", Access.MANAGE, "post", {"role": "editor"}, member_pk=True),
-    Page("accounts:member_remove", Access.MANAGE, "post", member_pk=True),
+    Page("accounts:member_role", Access.MANAGE, "post", {"role": "editor"}, "membership"),
+    Page("accounts:member_remove", Access.MANAGE, "post", target="membership"),
+    Page("activities:list", Access.READ),
+    Page("activities:detail", Access.READ, target="activity"),
+    Page("activities:trash", Access.READ),
+    Page("activities:create", Access.WRITE),
+    Page("activities:create", Access.WRITE, "post", ACTIVITY_POST),
+    Page("activities:edit", Access.WRITE, target="activity"),
+    Page("activities:edit", Access.WRITE, "post", ACTIVITY_POST, "activity"),
+    Page("activities:duplicate", Access.WRITE, "post", target="activity"),
+    Page("activities:delete", Access.WRITE, target="activity"),
+    Page("activities:delete", Access.WRITE, "post", target="activity"),
+    Page("activities:restore", Access.WRITE, "post", target="deleted_activity"),
+    Page("activities:matrix", Access.READ),
+    Page("activities:matrix_cell", Access.READ, extra=("I",)),
 ]
 
 PERSONAS = [
@@ -83,12 +106,17 @@ def test_page_answers_each_persona_by_role(
     request, client_for, projekt, koordinatorin, persona, page
 ):
     user = None if persona == "anonym" else request.getfixturevalue(persona)
-    target = Membership.objects.create(
-        project=projekt,
-        user=type(koordinatorin).objects.create_user("zielperson"),
-        role=Role.VIEWER,
-    )
-    url = page.url(projekt, target)
+    targets = {
+        "membership": Membership.objects.create(
+            project=projekt,
+            user=type(koordinatorin).objects.create_user("zielperson"),
+            role=Role.VIEWER,
+        ),
+        "activity": make_activity(projekt, fields="NI"),
+        "deleted_activity": make_activity(projekt, "Gelöscht", fields="S"),
+    }
+    targets["deleted_activity"].move_to_trash()
+    url = page.url(projekt, targets)
     response = getattr(client_for(user), page.method)(url, page.data)
     expected = expected_status(persona, page)
     if expected == "login":

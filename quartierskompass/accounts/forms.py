@@ -11,7 +11,7 @@ from quartierskompass.core.validators import validate_clean_text
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["name", "description"]
+        fields = ["name", "description", "weak_threshold"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 

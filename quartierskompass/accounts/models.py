@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -130,6 +130,12 @@ class Project(models.Model):
         related_name="projects",
         verbose_name=_("programme"),
     )
+    weak_threshold = models.PositiveSmallIntegerField(
+        _("weak field below (%)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("In the matrix, a field with a smaller share is marked as weak."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = ProjectQuerySet.as_manager()
@@ -206,6 +212,45 @@ class ProjectOwnedQuerySet(models.QuerySet):
 
     def writable_by(self, user: AnyUser) -> ProjectOwnedQuerySet:
         return self.filter(project__in=Project.objects.writable_by(user))
+
+
+class ProjectOwnedModel(models.Model):
+    """Base of every record that belongs to one project.
+
+    ``version`` counts saves, so an edit based on an old version is refused instead of
+    silently overwriting someone else's change (optimistic locking).
+    """
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)ss",
+        verbose_name=_("project"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ProjectOwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 class ApiToken(models.Model):

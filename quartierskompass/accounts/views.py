@@ -94,9 +94,7 @@ def project_edit(request: HttpRequest, project: Project) -> HttpResponse:
     )
 
 
-def _members_page(
-    request: HttpRequest, project: Project, form: MemberAddForm, status: int = 200
-) -> HttpResponse:
+def _members_page(request: HttpRequest, project: Project, form: MemberAddForm) -> HttpResponse:
     memberships = list(
         project.memberships.select_related("user").order_by(
             Membership.rank(), "user__last_name", "user__username"
@@ -111,7 +109,7 @@ def _members_page(
         "role_choices": MemberRoleForm.base_fields["role"].choices,
         "can_manage": project.current_role == Role.OWNER,
     }
-    return render(request, "accounts/member_list.html", context, status=status)
+    return render(request, "accounts/member_list.html", context)
 
 
 @project_view()
@@ -145,7 +143,7 @@ def member_add(request: HttpRequest, project: Project) -> HttpResponse:
                 text % {"person": membership.user, "role": membership.get_role_display()},
             )
             return redirect("accounts:members", project.slug)
-    return _members_page(request, project, form, status=400)
+    return _members_page(request, project, form)
 
 
 def _membership(project: Project, pk: int) -> Membership:

@@ -12,6 +12,8 @@ from quartierskompass.accounts.models import Project
 # taking the project slug; a page is listed here only once it exists.
 PROJECT_PAGES = [
     ("accounts:project", _("Overview")),
+    ("activities:matrix", _("Matrix")),
+    ("activities:list", _("Activities")),
     ("accounts:members", _("Members")),
 ]
 

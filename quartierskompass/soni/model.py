@@ -84,3 +84,19 @@ def field_level(code: str) -> Level:
 
 def field_side(code: str) -> Side:
     return FIELD_SIDE[code]
+
+
+def equal_shares(fields: list[str] | set[str]) -> dict[str, int]:
+    """Split 100 % equally over the chosen fields (DESIGN §1.1).
+
+    The remainder goes to the earliest chosen fields in the order S, O, N, I: three fields
+    give 34/33/33.
+    """
+    chosen = [code for code in FIELD_ORDER if code in set(fields)]
+    if not chosen:
+        raise ValueError("Choose at least one field.")
+    base, remainder = divmod(100, len(chosen))
+    shares = dict.fromkeys(FIELD_ORDER, 0)
+    for position, code in enumerate(chosen):
+        shares[code] = base + (1 if position < remainder else 0)
+    return shares

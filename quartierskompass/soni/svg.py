@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from quartierskompass.core.formats import percent
 from quartierskompass.soni.model import (
     FIELD_LEVEL,
     FIELD_REFERENCE,
@@ -45,6 +46,8 @@ class Cell:
     lines: list[str] = field(default_factory=list)
     # Only for a cell without a link; a link's name is its visible text (WCAG 2.5.3).
     aria_label: str = ""
+    text_colour: str = "#1b1f23"
+    big_line: bool = False  # the first line is a figure, drawn large
 
     @property
     def text_x(self) -> int:
@@ -93,3 +96,44 @@ def model_diagram(*, link_prefix: str = "") -> dict:
         "label_x": LABEL_BAND // 2,
         "header_y": 20,
     }
+
+
+# Colour by share: light to dark blue; the two darkest classes carry white text.
+SHARE_CLASSES = [
+    (0.10, "#e4eef8", "#1b1f23"),
+    (0.20, "#c4dbef", "#1b1f23"),
+    (0.30, "#95bfe3", "#1b1f23"),
+    (0.40, "#3f7fbf", "#ffffff"),
+    (1.01, "#1f5a94", "#ffffff"),
+]
+EMPTY_FILL = "#f4f6f7"
+
+
+def share_colours(share: float | None) -> tuple[str, str]:
+    """Fill and text colour for a cell; both pairs keep a contrast of at least 4.5:1."""
+    if share is None or share <= 0:
+        return EMPTY_FILL, "#1b1f23"
+    for limit, fill, text in SHARE_CLASSES:
+        if share < limit:
+            return fill, text
+    return SHARE_CLASSES[-1][1:]
+
+
+def matrix_diagram(matrix, *, value_label, link=None, weak_label: str = "") -> dict:
+    """The model picture with the matrix's values: value and share per cell, colour by share.
+
+    ``value_label(code)`` formats a cell's value; ``link(code)`` gives the address of the
+    activities behind a cell (or None for a picture without links, e.g. in a PDF).
+    """
+    diagram = model_diagram()
+    shares = matrix.shares or {}
+    for cell in diagram["cells"]:
+        share = shares.get(cell.code)
+        cell.fill, cell.text_colour = share_colours(share)
+        share_text = percent(share) if share is not None else "–"
+        cell.lines = [share_text, value_label(cell.code)]
+        if cell.code in matrix.weak and weak_label:
+            cell.lines.append(weak_label)
+        cell.href = link(cell.code) if link else ""
+        cell.big_line = True
+    return diagram

@@ -100,6 +100,12 @@ class Command(BaseCommand):
             else:
                 programme.coordinators.add(user)
                 rows.append((username, Role.COORDINATOR.label, programme.name, what))
+        from quartierskompass.activities import demo as activities_demo
+
+        count = activities_demo.load(
+            projects["falkenhagener-feld"], user=User.objects.get(username="demo-mitarbeit")
+        )
+        self.stdout.write(f"{count} Aktivitäten im Falkenhagener Feld.")
         admin = self._user("demo-admin", "Ada", "Admin", staff=True)
         rows.append((admin.username, "Administration", "/verwaltung/", "pflegt Stammdaten"))
         self._print(rows)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from quartierskompass.activities.views import matrix, pages
+
+app_name = "activities"
+P = "projekte/<slug:slug>/"
+urlpatterns = [
+    path(f"{P}aktivitaeten/", pages.activity_list, name="list"),
+    path(f"{P}aktivitaeten/neu/", pages.activity_create, name="create"),
+    path(f"{P}aktivitaeten/papierkorb/", pages.activity_trash, name="trash"),
+    path(f"{P}aktivitaeten/<int:pk>/", pages.activity_detail, name="detail"),
+    path(f"{P}aktivitaeten/<int:pk>/bearbeiten/", pages.activity_edit, name="edit"),
+    path(f"{P}aktivitaeten/<int:pk>/kopieren/", pages.activity_duplicate, name="duplicate"),
+    path(f"{P}aktivitaeten/<int:pk>/loeschen/", pages.activity_delete, name="delete"),
+    path(f"{P}aktivitaeten/<int:pk>/wiederherstellen/", pages.activity_restore, name="restore"),
+    path(f"{P}matrix/", matrix.dashboard, name="matrix"),
+    path(f"{P}matrix/feld/<str:field>/", matrix.cell, name="matrix_cell"),
+    path("programme/<slug:slug>/matrix/", matrix.programme_dashboard, name="programme_matrix"),
+]

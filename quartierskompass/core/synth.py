@@ -1,0 +1,746 @@
+"""Synthetic church-wide data for benchmarks (DESIGN §6), the same for the same seed.
+
+`generate` builds programmes, projects, a three-level area hierarchy like Berlin's LOR,
+actors and activities in proportion to ``scale`` (1.0 is DESIGN §6's church-wide instance).
+Every random choice comes from a `random.Random` seeded with the seed and a fixed label, and
+every timestamp is fixed, so two runs with the same seed give the same rows in the same order,
+whatever the chunk size, the clock or the hash seed.
+
+The work is a list of steps (`STEPS`); later issues append their own steps for the actor
+network (``ties``) and ``indicator values``, which are not generated yet.
+
+Synthetic rows are recognisable: programmes start with ``synth-programm-``, their projects
+with ``synth-``, areas use the code system ``synth-plr``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from quartierskompass.accounts.models import Programme, Project
+from quartierskompass.activities.models import Activity, Need, Status, TargetGroup
+from quartierskompass.actors.models import Actor, ActorType
+from quartierskompass.areas.models import Area
+from quartierskompass.soni.model import FIELD_ORDER, equal_shares
+from quartierskompass.soni.models import Principle, WorkForm
+
+PROGRAMME_PREFIX = "synth-programm-"
+PROJECT_PREFIX = "synth-"
+AREA_CODE_SYSTEM = "synth-plr"
+
+# DESIGN §6 at scale 1.0. The area hierarchy follows Berlin's LOR:
+# Bezirk → Bezirksregion → Planungsraum.
+FULL_SCALE = {
+    "programmes": 10,
+    "projects": 1_500,
+    "districts": 100,
+    "regions": 1_000,
+    "planning_areas": 8_900,
+}
+ACTORS_PER_PROJECT = 40
+ACTIVITIES_PER_PROJECT = 100
+ACTIVITIES_RANGE = (20, 300)
+# Church-wide programmes differ a lot in size; these weights give 300/250/200/… at scale 1.
+PROGRAMME_WEIGHTS = (300, 250, 200, 175, 150, 125, 100, 90, 60, 50)
+
+FIRST_START = date(2015, 1, 1)
+LAST_START = date(2026, 12, 31)
+# "Today" of the synthetic world: it decides planned/active/ended without reading the clock.
+REFERENCE_DATE = date(2026, 3, 1)
+CREATED_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+BATCH_SIZE = 1_000
+
+FIELD_WEIGHTS = {"S": 0.12, "O": 0.20, "N": 0.34, "I": 0.34}
+FIELD_COUNT_WEIGHTS = {1: 0.35, 2: 0.40, 3: 0.17, 4: 0.08}
+
+type Progress = Callable[[str], None]
+
+
+# --- what a scale means ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many rows of each kind a scale asks for."""
+
+    scale: float
+    programmes: int
+    projects: int
+    districts: int
+    regions: int
+    planning_areas: int
+
+    @property
+    def areas(self) -> int:
+        return self.districts + self.regions + self.planning_areas
+
+    @property
+    def actors(self) -> int:
+        return self.projects * ACTORS_PER_PROJECT
+
+    @property
+    def activities(self) -> int:
+        return self.projects * ACTIVITIES_PER_PROJECT
+
+
+def plan(*, scale: float) -> Plan:
+    """The row counts for ``scale``: every count multiplied, at least 1 programme, 2 projects."""
+    if not scale > 0:
+        raise ValueError("The scale must be greater than 0.")
+
+    def scaled(key: str) -> int:
+        return round(FULL_SCALE[key] * scale)
+
+    districts = max(1, scaled("districts"))
+    regions = max(districts, scaled("regions"))
+    return Plan(
+        scale=scale,
+        programmes=max(1, scaled("programmes")),
+        projects=max(2, scaled("projects")),
+        districts=districts,
+        regions=regions,
+        planning_areas=max(regions, scaled("planning_areas")),
+    )
+
+
+def spread(*, total: int, parts: int, low: int, high: int, rng: random.Random) -> list[int]:
+    """``parts`` whole numbers that add up to ``total``, uneven but mostly within low..high.
+
+    The bounds widen when ``total`` cannot be reached inside them (tiny scales).
+    """
+    low = min(low, total // parts)
+    high = max(high, -(-total // parts))
+    weights = [rng.lognormvariate(0.0, 0.6) for _ in range(parts)]
+    factor = total / sum(weights)
+    counts = [min(high, max(low, round(w * factor))) for w in weights]
+    missing = total - sum(counts)
+    while missing:
+        step = 1 if missing > 0 else -1
+        i = rng.randrange(parts)
+        if low <= counts[i] + step <= high:
+            counts[i] += step
+            missing -= step
+    return counts
+
+
+def split_by_weight(*, total: int, weights: Sequence[int]) -> list[int]:
+    """Largest-remainder split of ``total`` by ``weights``, each part at least 1."""
+    quotas = [total * w / sum(weights) for w in weights]
+    counts = [math.floor(q) for q in quotas]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - quotas[i], i))
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    for i, count in enumerate(counts):
+        if count == 0:
+            counts[i] = 1
+            counts[counts.index(max(counts))] -= 1
+    return counts
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+@dataclass
+class Leaf:
+    """A planning area, with the centre of its small square (for offers' points)."""
+
+    pk: int
+    name: str
+    latitude: float
+    longitude: float
+
+
+@dataclass
+class SynthProject:
+    pk: int
+    slug: str
+    index: int
+    activities: int
+    leaves: list[Leaf]
+
+
+@dataclass
+class Context:
+    """What the steps share: the plan, the seed, and the rows earlier steps made."""
+
+    plan: Plan
+    seed: int
+    chunk_size: int
+    progress: Progress
+    started: float
+    counts: Counter = field(default_factory=Counter)
+    leaves: list[Leaf] = field(default_factory=list)
+    projects: list[SynthProject] = field(default_factory=list)
+
+    def rng(self, label: str) -> random.Random:
+        # String seeds are hashed with SHA-512, so they do not depend on PYTHONHASHSEED.
+        return random.Random(f"{self.seed}:{label}")
+
+    def elapsed(self) -> str:
+        return f"{time.perf_counter() - self.started:.0f} s"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One part of the generation; ``run`` adds rows and counts them in ``context.counts``."""
+
+    name: str
+    run: Callable[..., None]
+
+
+PLACE_STEMS = [
+    "Linden", "Birken", "Eichen", "Ahorn", "Kastanien", "Erlen", "Buchen", "Weiden",
+    "Tannen", "Ulmen", "Eschen", "Fichten", "Holunder", "Rosen", "Flieder", "Mühlen",
+    "Brunnen", "Kirch", "Schloss", "Sonnen", "Wiesen", "Wald", "Heide", "Stein",
+    "Falken", "Adler", "Kranich", "Lerchen", "Finken", "Storchen",
+]  # fmt: skip
+PLACE_ENDINGS = [
+    "feld", "hain", "au", "berg", "dorf", "hof", "tal", "heide", "grund", "winkel",
+]  # fmt: skip
+QUARTERS = ["Nord", "Süd", "Ost", "West", "Mitte", "am Park", "an der Kirche", "am Markt"]
+STREETS = ["straße", "weg", "allee", "ring", "platz", "siedlung", "viertel", "kiez"]
+
+
+def place_names(rng: random.Random) -> list[str]:
+    """Invented place names (300 of them) in a seed-dependent order."""
+    names = [stem + ending for stem in PLACE_STEMS for ending in PLACE_ENDINGS]
+    rng.shuffle(names)
+    return names
+
+
+def _square(index: int) -> tuple[dict, float, float]:
+    """A tiny square on a grid over Berlin, so the hierarchy can be drawn on a map."""
+    column, row = index % 100, index // 100
+    west, south = 13.05 + column * 0.005, 52.30 + row * 0.0035
+    ring = [
+        [west, south],
+        [west + 0.004, south],
+        [west + 0.004, south + 0.003],
+        [west, south + 0.003],
+        [west, south],
+    ]
+    polygon = {"type": "Polygon", "coordinates": [ring]}
+    return polygon, south + 0.0015, west + 0.002
+
+
+def quarter(stem: str, position: int) -> str:
+    """The name of a district's ``position``-th region: "Lindenfeld Nord", … "Lindenfeld Süd 2"."""
+    name = f"{stem} {QUARTERS[position % len(QUARTERS)]}"
+    return name if position < len(QUARTERS) else f"{name} {position // len(QUARTERS) + 1}"
+
+
+def make_areas(*, context: Context) -> None:
+    """Districts → regions → planning areas (codes like LOR: 3 + 2 + 2 digits)."""
+    rng, p = context.rng("areas"), context.plan
+    places = place_names(rng)
+    regions_per = spread(total=p.regions, parts=p.districts, low=5, high=15, rng=rng)
+    leaves_per = spread(total=p.planning_areas, parts=p.regions, low=3, high=16, rng=rng)
+
+    def area(code: str, kind: str, name: str, parent: Area | None, boundary=None) -> Area:
+        return Area(
+            code=code,
+            code_system=AREA_CODE_SYSTEM,
+            kind=kind,
+            name=name,
+            parent=parent,
+            boundary=boundary,
+        )
+
+    with transaction.atomic():
+        districts = Area.objects.bulk_create(
+            [
+                area(f"{d + 1:03d}", "Bezirk", f"Bezirk {places[d % len(places)]}", None)
+                for d in range(p.districts)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        regions = []
+        for district, count in zip(districts, regions_per, strict=True):
+            stem = district.name.removeprefix("Bezirk ")
+            regions += [
+                area(f"{district.code}{r + 1:02d}", "Bezirksregion", quarter(stem, r), district)
+                for r in range(count)
+            ]
+        regions = Area.objects.bulk_create(regions, batch_size=BATCH_SIZE)
+        leaves, centres = [], []
+        for region, count in zip(regions, leaves_per, strict=True):
+            for n in range(count):
+                boundary, lat, lon = _square(len(leaves))
+                name = f"{rng.choice(places)}{rng.choice(STREETS)}"
+                leaves.append(
+                    area(f"{region.code}{n + 1:02d}", "Planungsraum", name, region, boundary)
+                )
+                centres.append((lat, lon))
+        leaves = Area.objects.bulk_create(leaves, batch_size=BATCH_SIZE)
+    context.leaves = [
+        Leaf(pk=a.pk, name=a.name, latitude=lat, longitude=lon)
+        for a, (lat, lon) in zip(leaves, centres, strict=True)
+    ]
+    context.counts["areas"] += len(districts) + len(regions) + len(leaves)
+    context.progress(
+        f"Gebiete: {len(districts)} Bezirke, {len(regions)} Bezirksregionen, "
+        f"{len(leaves)} Planungsräume ({context.elapsed()})"
+    )
+
+
+def make_projects(*, context: Context) -> None:
+    """Programmes of uneven size and their projects, each working in a few planning areas."""
+    rng, p = context.rng("projects"), context.plan
+    places = place_names(rng)
+    weights = [PROGRAMME_WEIGHTS[i % len(PROGRAMME_WEIGHTS)] for i in range(p.programmes)]
+    sizes = split_by_weight(total=p.projects, weights=weights)
+    activities = spread(
+        total=p.activities,
+        parts=p.projects,
+        low=ACTIVITIES_RANGE[0],
+        high=ACTIVITIES_RANGE[1],
+        rng=rng,
+    )
+    with transaction.atomic():
+        programmes = Programme.objects.bulk_create(
+            Programme(
+                slug=f"{PROGRAMME_PREFIX}{i + 1:02d}",
+                name=f"Aufbruch Quartier – Kirchenkreis {places[i % len(places)]} (synthetisch)",
+                description="Synthetische Daten für Lasttests (quartierskompass synth).",
+            )
+            for i in range(p.programmes)
+        )
+        projects, homes = [], []
+        for programme, size in zip(programmes, sizes, strict=True):
+            for _n in range(size):
+                index = len(projects) + 1
+                start, width = rng.randrange(len(context.leaves)), rng.randint(3, 8)
+                home = [context.leaves[(start + k) % len(context.leaves)] for k in range(width)]
+                homes.append(home)
+                projects.append(
+                    Project(
+                        slug=f"{PROJECT_PREFIX}{index:04d}",
+                        name=f"Quartiersprojekt {home[0].name} (synth {index:04d})",
+                        description="Synthetisches Quartiersprojekt für Lasttests.",
+                        programme=programme,
+                        created_at=CREATED_AT,
+                    )
+                )
+        projects = Project.objects.bulk_create(projects, batch_size=BATCH_SIZE)
+    context.projects = [
+        SynthProject(pk=project.pk, slug=project.slug, index=i, activities=count, leaves=home)
+        for i, (project, count, home) in enumerate(zip(projects, activities, homes, strict=True))
+    ]
+    context.counts["programmes"] += len(programmes)
+    context.counts["projects"] += len(projects)
+    context.progress(
+        f"Programme: {len(programmes)} mit {', '.join(map(str, sizes))} Projekten "
+        f"({context.elapsed()})"
+    )
+
+
+# --- actors and activities -------------------------------------------------------------------
+
+# actor type code → name patterns ({place} is filled in), the SONI field it mainly acts in
+ACTOR_KINDS: list[tuple[str, list[str], str, int]] = [
+    ("kirchengemeinde", ["Ev. Kirchengemeinde {place}", "Kath. Pfarrei St. {saint}"], "N", 3),
+    ("diakonie", ["Diakonisches Werk {place}", "Diakoniestation {place}"], "I", 3),
+    ("bezirksstelle", ["Kirchenkreis {place} – Bezirksstelle"], "O", 1),
+    ("wohlfahrt", ["Caritas-Beratungsstelle {place}", "AWO-Begegnungsstätte {place}"], "I", 2),
+    ("amt-sozial", ["Bezirksamt {place} – Sozialamt"], "O", 1),
+    ("amt-jugend", ["Bezirksamt {place} – Jugendamt"], "O", 1),
+    ("amt-arbeit", ["Jobcenter {place}"], "O", 1),
+    ("amt-sozialplanung", ["Bezirksamt {place} – Sozialplanung"], "S", 1),
+    ("politik", ["Sozialausschuss {place}", "Stadtteilkonferenz {place}"], "S", 2),
+    ("verein", ["Nachbarschaftsverein {place} e. V.", "Sportverein {place} e. V."], "N", 7),
+    ("initiative", ["Mieterinitiative {place}", "Initiative Miteinander {place}"], "N", 5),
+    ("schule-kita", ["Grundschule am {place}", "Kita {place}"], "N", 5),
+    ("wohnungswirtschaft", ["Wohnungsbaugesellschaft {place}"], "O", 1),
+    ("gewerbe", ["Bäckerei am {place}", "Apotheke {place}"], "O", 2),
+    ("gesundheit", ["Hausarztpraxis {place}", "Pflegedienst {place}"], "I", 2),
+    ("schluesselperson", ["{person} (Schlüsselperson {place})"], "N", 3),
+]  # fmt: skip
+SAINTS = ["Marien", "Johannes", "Paulus", "Petrus", "Martin", "Elisabeth", "Michael", "Josef"]
+PEOPLE = [
+    "Frau Becker", "Herr Yilmaz", "Frau Nowak", "Herr Schulz", "Frau Haddad", "Herr Wagner",
+    "Frau Kowalski", "Herr Hoffmann", "Frau Öztürk", "Herr Krüger", "Frau Petrenko",
+]  # fmt: skip
+
+# Titles by SONI field; an activity takes its title from its largest field.
+TITLES = {
+    "S": [
+        "Stadtteilkonferenz", "Sozialraumanalyse", "Mitarbeit im Sozialausschuss",
+        "Runder Tisch Armut", "Bedarfserhebung Wohnen", "Stellungnahme zur Sozialplanung",
+        "Quartiersrat", "Kiezbegehung mit dem Bezirksamt", "Beteiligung am Sozialraumkonzept",
+    ],
+    "O": [
+        "Koordinierung der Beratungsangebote", "Trägerrunde Jugendhilfe",
+        "Kooperation mit dem Jobcenter", "Fachtag Altenhilfe", "Angebotsplanung Kita",
+        "Vernetzung der Familienzentren", "Steuerungsrunde Diakonie und Gemeinde",
+        "Abstimmung mit der Wohnungsbaugesellschaft", "Lotsendienst der Träger",
+    ],
+    "N": [
+        "Nachbarschaftscafé", "Offener Mittagstisch", "Hausaufgabenhilfe", "Repair-Café",
+        "Gemeinschaftsgarten", "Kiezfest", "Seniorentreff", "Sprachcafé", "Eltern-Kind-Gruppe",
+        "Lauftreff", "Chor der Nachbarschaft", "Jugendtreff", "Tauschbörse", "Kiezspaziergang",
+    ],
+    "I": [
+        "Sozialberatung", "Schuldnerberatung", "Migrationsberatung", "Seniorenbesuchsdienst",
+        "Begleitung bei Behördengängen", "Einzelfallhilfe", "Suchtberatung", "Pflegeberatung",
+        "Lernpatenschaften", "Wohnungsnotfallhilfe", "Sprechstunde Familienhilfe",
+    ],
+}  # fmt: skip
+QUALIFIERS = [
+    " für Familien", " für Seniorinnen und Senioren", " am Nachmittag", " im Gemeindehaus",
+    " für Jugendliche", " (Kooperation)", " – mobil", " am Wochenende", " für Alleinerziehende",
+    " in leichter Sprache",
+]  # fmt: skip
+SCHEDULES = ["Mo 10–12 Uhr", "Di 15–18 Uhr", "Mi 9–13 Uhr", "Do 14–17 Uhr", "Fr 10–14 Uhr",
+             "nach Vereinbarung", "jeden 1. Samstag im Monat"]  # fmt: skip
+OFFER_LANGUAGES = ["de", "en", "tr", "ar", "ru", "uk", "pl", "fa", "de-ls"]
+
+
+@dataclass
+class Lookups:
+    """Reference data the activities point to, each in a stable order (by code)."""
+
+    actor_types: dict[str, int | None]
+    needs: list[int]
+    target_groups: list[int]
+    principles: list[int]
+    work_forms: dict[str, list[int]]
+
+    @classmethod
+    def load(cls) -> Lookups:
+        types = dict(ActorType.objects.order_by("code").values_list("code", "pk"))
+        work_forms: dict[str, list[int]] = {code: [] for code in FIELD_ORDER}
+        for pk, code in WorkForm.objects.order_by("code").values_list("pk", "field"):
+            work_forms[code].append(pk)
+        return cls(
+            actor_types={code: types.get(code) for code, *_rest in ACTOR_KINDS},
+            needs=list(Need.objects.order_by("code").values_list("pk", flat=True)),
+            target_groups=list(TargetGroup.objects.order_by("code").values_list("pk", flat=True)),
+            principles=list(Principle.objects.order_by("code").values_list("pk", flat=True)),
+            work_forms=work_forms,
+        )
+
+
+def some[T](rng: random.Random, items: Sequence[T], low: int, high: int) -> list[T]:
+    """Between ``low`` and ``high`` different items, in a seed-dependent order."""
+    return rng.sample(items, min(len(items), rng.randint(low, high)))
+
+
+def choose_shares(rng: random.Random) -> dict[str, int]:
+    """1–4 fields; mostly an equal split (DESIGN §1.1), sometimes explicit percentages."""
+    count = rng.choices(list(FIELD_COUNT_WEIGHTS), weights=list(FIELD_COUNT_WEIGHTS.values()))[0]
+    remaining, chosen = list(FIELD_ORDER), []
+    for _n in range(count):
+        pick = rng.choices(remaining, weights=[FIELD_WEIGHTS[c] for c in remaining])[0]
+        remaining.remove(pick)
+        chosen.append(pick)
+    if count == 1 or rng.random() < 0.6:
+        return equal_shares(chosen)
+    # Explicit percentages in steps of 5, at least 10 % per chosen field.
+    units = [2] * count
+    for _n in range(20 - 2 * count):
+        units[rng.randrange(count)] += 1
+    shares = dict.fromkeys(FIELD_ORDER, 0)
+    for code, unit in zip(chosen, units, strict=True):
+        shares[code] = unit * 5
+    return shares
+
+
+def maybe[T](rng: random.Random, make: Callable[[], T], missing: float = 0.15) -> T | None:
+    """A value, or None in ``missing`` of the cases (missing values are part of the test)."""
+    value = make()  # drawn either way, so one missing value does not shift the others
+    return None if rng.random() < missing else value
+
+
+def decimal(value: float, places: int) -> Decimal:
+    return Decimal(f"{value:.{places}f}")
+
+
+def build_actors(
+    *, rng: random.Random, project: SynthProject, lookups: Lookups, places: list[str]
+) -> list[Actor]:
+    """ACTORS_PER_PROJECT actors with unique names, weighted like a real neighbourhood."""
+    weights = [weight for *_rest, weight in ACTOR_KINDS]
+    actors, names = [], set()
+    while len(actors) < ACTORS_PER_PROJECT:
+        code, patterns, soni_field, _weight = rng.choices(ACTOR_KINDS, weights=weights)[0]
+        name = rng.choice(patterns).format(
+            place=rng.choice(places), saint=rng.choice(SAINTS), person=rng.choice(PEOPLE)
+        )
+        if name in names:
+            name = f"{name} {len(actors) + 1}"
+        names.add(name)
+        actors.append(
+            Actor(
+                project_id=project.pk,
+                name=name,
+                actor_type_id=lookups.actor_types[code],
+                field=soni_field,
+                created_at=CREATED_AT,
+                updated_at=CREATED_AT,
+            )
+        )
+    return actors
+
+
+def _day(rng: random.Random, first: date, last: date) -> date:
+    return first + timedelta(days=rng.randrange((last - first).days + 1))
+
+
+def _dates(rng: random.Random) -> tuple[date, date | None, str]:
+    """Start 2015–2026, an end for about 30 %, and the status that fits REFERENCE_DATE."""
+    start = _day(rng, FIRST_START, LAST_START)
+    end = start + timedelta(days=rng.randint(30, 4 * 365)) if rng.random() < 0.30 else None
+    if start > REFERENCE_DATE:
+        status = Status.PLANNED
+    elif end is not None and end < REFERENCE_DATE:
+        status = Status.ENDED
+    else:
+        status = Status.ACTIVE
+    return start, end, status
+
+
+def _offer(rng: random.Random, leaf: Leaf | None) -> dict:
+    """The public-offer details for about a third of the activities."""
+    if rng.random() >= 0.35:
+        return {}
+    return {
+        "published": True,
+        "schedule": rng.choice(SCHEDULES),
+        "free_of_charge": rng.random() < 0.8,
+        "languages": ["de", *some(rng, OFFER_LANGUAGES[1:], 0, 2)],
+        "barrier_free": rng.choice([True, False, None]),
+        "contact_name": "Kontaktstelle im Quartier",
+        "verified_at": _day(rng, date(2024, 1, 1), REFERENCE_DATE),
+        "latitude": leaf.latitude + rng.uniform(-0.001, 0.001) if leaf else None,
+        "longitude": leaf.longitude + rng.uniform(-0.001, 0.001) if leaf else None,
+    }
+
+
+def build_activity(*, rng: random.Random, project: SynthProject, actors: list[Actor]) -> Activity:
+    """One activity of ``project``; its responsible actor prefers one of its own fields."""
+    shares = choose_shares(rng)
+    main = max(FIELD_ORDER, key=lambda code: shares[code])
+    title = rng.choice(TITLES[main])
+    if rng.random() < 0.5:
+        title += rng.choice(QUALIFIERS)
+    fitting = [a for a in actors if a.field and shares[a.field] > 0] or actors
+    responsible = rng.choice(fitting)
+    leaf = rng.choice(project.leaves) if rng.random() < 0.9 else None
+    start, end, status = _dates(rng)
+    return Activity(
+        project_id=project.pk,
+        uid=uuid.UUID(int=rng.getrandbits(128), version=4),
+        title=title,
+        description=f"{title} von {responsible.name}. Synthetische Aktivität für Lasttests.",
+        responsible_id=responsible.pk,
+        **{f"share_{code.lower()}": share for code, share in shares.items()},
+        staff_hours=maybe(rng, lambda: decimal(min(rng.lognormvariate(5.0, 1.0), 8000), 1)),
+        volunteer_hours=maybe(
+            rng, lambda: decimal(0 if rng.random() < 0.3 else rng.lognormvariate(5.3, 1.1), 1)
+        ),
+        budget=maybe(rng, lambda: decimal(rng.lognormvariate(8.0, 1.2), 2)),
+        reach=maybe(rng, lambda: max(1, round(rng.lognormvariate(4.0, 1.0)))),
+        start=start,
+        end=end,
+        status=status,
+        area_id=leaf.pk if leaf else None,
+        created_at=CREATED_AT,
+        updated_at=CREATED_AT,
+        **_offer(rng, leaf),
+    )
+
+
+def build_links(
+    *, rng: random.Random, activity: Activity, actors: list[Actor], lookups: Lookups
+) -> dict[str, list[int]]:
+    """Needs, target groups, work forms, principles and partners of one activity."""
+    fields = [code for code in FIELD_ORDER if getattr(activity, f"share_{code.lower()}")]
+    forms = [pk for code in fields for pk in lookups.work_forms[code]]
+    others = [a.pk for a in actors if a.pk != activity.responsible_id]
+    return {
+        "needs": some(rng, lookups.needs, 1, 3),
+        "target_groups": some(rng, lookups.target_groups, 1, 2),
+        "work_forms": some(rng, forms, 0, 2),
+        "principles": some(rng, lookups.principles, 0, 2) if rng.random() < 0.3 else [],
+        "partners": some(rng, others, 0, 3),
+    }
+
+
+THROUGH = {
+    "needs": ("need_id", Activity.needs.through),
+    "target_groups": ("targetgroup_id", Activity.target_groups.through),
+    "work_forms": ("workform_id", Activity.work_forms.through),
+    "principles": ("principle_id", Activity.principles.through),
+    "partners": ("actor_id", Activity.partners.through),
+}
+
+
+def _save_chunk(
+    *, chunk: list[SynthProject], context: Context, lookups: Lookups, places: list[str]
+) -> None:
+    """Actors, activities and their links of some projects, in one transaction."""
+    plans = []
+    for project in chunk:
+        rng = context.rng(f"project:{project.index}")
+        plans.append(
+            (project, rng, build_actors(rng=rng, project=project, lookups=lookups, places=places))
+        )
+    with transaction.atomic():
+        Actor.objects.bulk_create(
+            [a for *_rest, actors in plans for a in actors], batch_size=BATCH_SIZE
+        )
+        activities, pending = [], []
+        for project, rng, actors in plans:
+            for _n in range(project.activities):
+                activity = build_activity(rng=rng, project=project, actors=actors)
+                activities.append(activity)
+                pending.append((activity, rng, actors))
+        Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
+        rows: dict[str, list] = {name: [] for name in THROUGH}
+        for activity, rng, actors in pending:
+            links = build_links(rng=rng, activity=activity, actors=actors, lookups=lookups)
+            for name, pks in links.items():
+                column, through = THROUGH[name]
+                rows[name] += [through(activity_id=activity.pk, **{column: pk}) for pk in pks]
+        for name, (_column, through) in THROUGH.items():
+            through.objects.bulk_create(rows[name], batch_size=BATCH_SIZE)
+            context.counts[f"links: {name}"] += len(rows[name])
+    context.counts["actors"] += sum(len(actors) for *_rest, actors in plans)
+    context.counts["activities"] += len(activities)
+
+
+def make_actors_and_activities(*, context: Context) -> None:
+    """Per project its actors and activities, ``context.chunk_size`` projects per transaction.
+
+    Each project draws from its own random generator, so its rows do not depend on the chunk
+    size; the links (through-model rows) are built after the activities have their keys.
+    """
+    lookups, places = Lookups.load(), place_names(context.rng("actors"))
+    projects, size = context.projects, context.chunk_size
+    report_every = max(1, len(projects) // 10)
+    for first in range(0, len(projects), size):
+        chunk = projects[first : first + size]
+        _save_chunk(chunk=chunk, context=context, lookups=lookups, places=places)
+        done = first + len(chunk)
+        if done == len(projects) or done // report_every != first // report_every:
+            context.progress(
+                f"Projekte {done}/{len(projects)}: {context.counts['activities']} Aktivitäten, "
+                f"{context.counts['actors']} Akteure ({context.elapsed()})"
+            )
+
+
+# The extension point: later issues add Step("ties", …) and Step("indicator values", …).
+STEPS: list[Step] = [
+    Step("areas", make_areas),
+    Step("programmes and projects", make_projects),
+    Step("actors and activities", make_actors_and_activities),
+]
+
+
+# --- running and replacing -------------------------------------------------------------------
+
+
+class SynthDataExists(Exception):
+    """The database already holds synthetic data and ``replace`` was not asked for."""
+
+
+@dataclass
+class SynthReport:
+    plan: Plan
+    seed: int
+    counts: dict[str, int]
+    deleted: dict[str, int]
+    seconds: float
+
+
+def synth_programmes():
+    return Programme.objects.filter(slug__startswith=PROGRAMME_PREFIX)
+
+
+def synth_projects():
+    return Project.objects.filter(programme__in=synth_programmes(), slug__startswith=PROJECT_PREFIX)
+
+
+def has_synth_data() -> bool:
+    return synth_programmes().exists() or Area.objects.filter(code_system=AREA_CODE_SYSTEM).exists()
+
+
+def delete_synth_data(*, progress: Progress = lambda text: None) -> dict[str, int]:
+    """Remove every synthetic programme, project (with its rows) and area."""
+    projects = synth_projects()
+    deleted: Counter = Counter()
+    with transaction.atomic():
+        # Activities first: they protect their areas, and actors would otherwise be
+        # unlinked from them one by one (SET_NULL) before being deleted.
+        _total, by_model = Activity.with_deleted.filter(project__in=projects).delete()
+        deleted.update(by_model)
+        deleted.update(Actor.objects.filter(project__in=projects).delete()[1])
+        deleted.update(projects.delete()[1])
+        deleted.update(synth_programmes().delete()[1])
+        areas = Area.objects.filter(code_system=AREA_CODE_SYSTEM)
+        areas.update(parent=None)  # parents protect their children; all go together
+        deleted.update(areas.delete()[1])
+    summary = {
+        label: deleted.get(model, 0)
+        for label, model in (
+            ("programmes", "accounts.Programme"),
+            ("projects", "accounts.Project"),
+            ("areas", "areas.Area"),
+            ("actors", "actors.Actor"),
+            ("activities", "activities.Activity"),
+        )
+    }
+    progress(
+        "Alte synthetische Daten gelöscht: "
+        + ", ".join(f"{count} {label}" for label, count in summary.items())
+    )
+    return summary
+
+
+def generate(
+    *,
+    scale: float,
+    seed: int = 42,
+    replace: bool = False,
+    chunk_size: int = 25,
+    progress: Progress = lambda text: None,
+    steps: Sequence[Step] = STEPS,
+) -> SynthReport:
+    """Generate the synthetic dataset for ``scale``; refuse to add to existing synthetic data.
+
+    With ``replace`` the previous synthetic programmes, projects and areas are deleted first.
+    Raises `SynthDataExists` when there is synthetic data and ``replace`` is false.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1.")
+    context = Context(
+        plan=plan(scale=scale),
+        seed=seed,
+        chunk_size=chunk_size,
+        progress=progress,
+        started=time.perf_counter(),
+    )
+    deleted = {}
+    if has_synth_data():
+        if not replace:
+            raise SynthDataExists()
+        deleted = delete_synth_data(progress=progress)
+    for step in steps:
+        step.run(context=context)
+    return SynthReport(
+        plan=context.plan,
+        seed=seed,
+        counts=dict(context.counts),
+        deleted=deleted,
+        seconds=time.perf_counter() - context.started,
+    )
