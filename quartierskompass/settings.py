@@ -48,6 +48,7 @@ try:
     )
     AXES_FAILURE_LIMIT = e.env_int("QK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
     _STATIC_MANIFEST = e.env_bool("QK_STATIC_MANIFEST", not DEBUG)
+    QK_MAX_UPLOAD_MB = e.env_int("QK_MAX_UPLOAD_MB", 20, minimum=1)
 except e.EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 

@@ -65,6 +65,10 @@ PAGES = [
     Page("activities:delete", Access.WRITE, target="activity"),
     Page("activities:delete", Access.WRITE, "post", target="activity"),
     Page("activities:restore", Access.WRITE, "post", target="deleted_activity"),
+    Page("activities:export", Access.READ, extra=("xlsx",)),
+    Page("activities:template", Access.READ, extra=("csv",)),
+    Page("activities:import", Access.WRITE),
+    Page("activities:import_confirm", Access.WRITE, "post"),
     Page("activities:matrix", Access.READ),
     Page("activities:matrix_cell", Access.READ, extra=("I",)),
 ]

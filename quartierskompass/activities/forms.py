@@ -361,3 +361,42 @@ class MatrixForm(forms.Form):
     def value(self, name, default=None):
         data = self.cleaned_data if self.is_valid() else {}
         return data.get(name) or default
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (XLSX or CSV)"),
+        help_text=_("The first row holds the column headings, as in the template."),
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Skip bad rows and import the rest"),
+        required=False,
+        help_text=_("Without this, a file with a bad row is not imported at all."),
+    )
+
+    def clean_file(self):
+        from quartierskompass.core.imports import upload_limit_bytes
+        from quartierskompass.lib.tabular import CSV_SUFFIXES, XLSX_SUFFIXES
+
+        upload = self.cleaned_data["file"]
+        limit = upload_limit_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s MB; at most %(limit)s MB are allowed. Split it into "
+                    "smaller files or remove unneeded sheets."
+                )
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","),
+                    "limit": limit // 1024 // 1024,
+                }
+            )
+        name = upload.name.lower()
+        if not name.endswith(CSV_SUFFIXES + XLSX_SUFFIXES):
+            raise forms.ValidationError(
+                _(
+                    "Please upload an .xlsx or .csv file (Excel: “Save as” → “Excel workbook” "
+                    "or “CSV UTF-8”)."
+                )
+            )
+        return upload

@@ -50,7 +50,7 @@ def _set_m2m(activity: Activity, related: dict[str, Any], new_partners: list[str
         getattr(activity, name).set(values)
 
 
-def _check_work_forms(activity: Activity, related: dict[str, Any]) -> None:
+def check_work_forms(activity: Activity, related: dict[str, Any]) -> None:
     fields = set(activity.fields())
     stray = [w for w in related.get("work_forms", []) if w.field not in fields]
     if stray:
@@ -74,7 +74,7 @@ def create_activity(
     """Create an activity from cleaned field values and its many-to-many relations."""
     activity = Activity(project=project, created_by=user, updated_by=user, **data)
     activity.full_clean(exclude=["project"])
-    _check_work_forms(activity, related)
+    check_work_forms(activity, related)
     activity.save()
     _set_m2m(activity, related, list(new_partners))
     ChangeLog.record(obj=activity, action=ChangeLog.Action.CREATE, user=user)
@@ -92,7 +92,7 @@ def update_activity(
     new_partners: list[str] = (),
 ) -> Activity:
     """Save changes unless someone else saved the activity in the meantime."""
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    current = Activity.with_deleted.select_for_update().get(pk=activity.pk)
     if expected_version is not None and current.version != expected_version:
         raise EditConflict(
             _(
@@ -105,7 +105,7 @@ def update_activity(
     for name, value in data.items():
         setattr(activity, name, value)
     activity.full_clean(exclude=["project"])
-    _check_work_forms(activity, related)
+    check_work_forms(activity, related)
     activity.version = current.version + 1
     activity.updated_at = timezone.now()
     activity.updated_by = user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartierskompass.activities.views import matrix, pages
+from quartierskompass.activities.views import matrix, pages, transfer
 
 app_name = "activities"
 P = "projekte/<slug:slug>/"
@@ -13,6 +13,10 @@ urlpatterns = [
     path(f"{P}aktivitaeten/<int:pk>/kopieren/", pages.activity_duplicate, name="duplicate"),
     path(f"{P}aktivitaeten/<int:pk>/loeschen/", pages.activity_delete, name="delete"),
     path(f"{P}aktivitaeten/<int:pk>/wiederherstellen/", pages.activity_restore, name="restore"),
+    path(f"{P}aktivitaeten/export.<str:fmt>", transfer.export, name="export"),
+    path(f"{P}aktivitaeten/vorlage.<str:fmt>", transfer.template, name="template"),
+    path(f"{P}aktivitaeten/import/", transfer.import_upload, name="import"),
+    path(f"{P}aktivitaeten/import/bestaetigen/", transfer.import_confirm, name="import_confirm"),
     path(f"{P}matrix/", matrix.dashboard, name="matrix"),
     path(f"{P}matrix/feld/<str:field>/", matrix.cell, name="matrix_cell"),
     path("programme/<slug:slug>/matrix/", matrix.programme_dashboard, name="programme_matrix"),

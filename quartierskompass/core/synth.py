@@ -65,6 +65,20 @@ FIELD_COUNT_WEIGHTS = {1: 0.35, 2: 0.40, 3: 0.17, 4: 0.08}
 
 type Progress = Callable[[str], None]
 
+# The keys of SynthReport.counts and how the command's German output names them.
+LABELS = {
+    "programmes": "Programme",
+    "projects": "Projekte",
+    "areas": "Gebiete",
+    "actors": "Akteure",
+    "activities": "Aktivitäten",
+    "links: needs": "Bedarfe",
+    "links: target_groups": "Zielgruppen",
+    "links: work_forms": "Arbeitsformen",
+    "links: principles": "Prinzipien",
+    "links: partners": "Partner",
+}
+
 
 # --- what a scale means ----------------------------------------------------------------------
 
@@ -111,6 +125,11 @@ def plan(*, scale: float) -> Plan:
         regions=regions,
         planning_areas=max(regions, scaled("planning_areas")),
     )
+
+
+def number(value: int) -> str:
+    """A count as German readers write it: 150.000."""
+    return f"{value:,}".replace(",", ".")
 
 
 def spread(*, total: int, parts: int, low: int, high: int, rng: random.Random) -> list[int]:
@@ -288,8 +307,8 @@ def make_areas(*, context: Context) -> None:
     ]
     context.counts["areas"] += len(districts) + len(regions) + len(leaves)
     context.progress(
-        f"Gebiete: {len(districts)} Bezirke, {len(regions)} Bezirksregionen, "
-        f"{len(leaves)} Planungsräume ({context.elapsed()})"
+        f"Gebiete: {number(len(districts))} Bezirke, {number(len(regions))} Bezirksregionen, "
+        f"{number(len(leaves))} Planungsräume ({context.elapsed()})"
     )
 
 
@@ -359,9 +378,9 @@ ACTOR_KINDS: list[tuple[str, list[str], str, int]] = [
     ("politik", ["Sozialausschuss {place}", "Stadtteilkonferenz {place}"], "S", 2),
     ("verein", ["Nachbarschaftsverein {place} e. V.", "Sportverein {place} e. V."], "N", 7),
     ("initiative", ["Mieterinitiative {place}", "Initiative Miteinander {place}"], "N", 5),
-    ("schule-kita", ["Grundschule am {place}", "Kita {place}"], "N", 5),
+    ("schule-kita", ["Grundschule {place}", "Kita {place}"], "N", 5),
     ("wohnungswirtschaft", ["Wohnungsbaugesellschaft {place}"], "O", 1),
-    ("gewerbe", ["Bäckerei am {place}", "Apotheke {place}"], "O", 2),
+    ("gewerbe", ["Bäckerei {place}", "Apotheke {place}"], "O", 2),
     ("gesundheit", ["Hausarztpraxis {place}", "Pflegedienst {place}"], "I", 2),
     ("schluesselperson", ["{person} (Schlüsselperson {place})"], "N", 3),
 ]  # fmt: skip
@@ -634,8 +653,9 @@ def make_actors_and_activities(*, context: Context) -> None:
         done = first + len(chunk)
         if done == len(projects) or done // report_every != first // report_every:
             context.progress(
-                f"Projekte {done}/{len(projects)}: {context.counts['activities']} Aktivitäten, "
-                f"{context.counts['actors']} Akteure ({context.elapsed()})"
+                f"Projekte {number(done)}/{number(len(projects))}: "
+                f"{number(context.counts['activities'])} Aktivitäten, "
+                f"{number(context.counts['actors'])} Akteure ({context.elapsed()})"
             )
 
 
@@ -702,7 +722,7 @@ def delete_synth_data(*, progress: Progress = lambda text: None) -> dict[str, in
     }
     progress(
         "Alte synthetische Daten gelöscht: "
-        + ", ".join(f"{count} {label}" for label, count in summary.items())
+        + ", ".join(f"{number(count)} {LABELS[key]}" for key, count in summary.items())
     )
     return summary
 

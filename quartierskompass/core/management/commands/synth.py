@@ -8,10 +8,6 @@ from django.db.models import ProtectedError
 from quartierskompass.core import synth
 
 
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 class Command(BaseCommand):
     help = (
         "Generate synthetic data for benchmarks, the same for the same seed: at --scale 1.0 "
@@ -49,7 +45,8 @@ class Command(BaseCommand):
         planned = synth.plan(scale=scale)
         self.stdout.write(
             f"Erzeuge synthetische Daten, Maßstab {scale:g}, Seed {options['seed']}: "
-            f"{_number(planned.projects)} Projekte, {_number(planned.activities)} Aktivitäten."
+            f"{synth.number(planned.projects)} Projekte, "
+            f"{synth.number(planned.activities)} Aktivitäten."
         )
         try:
             report = synth.generate(
@@ -73,19 +70,18 @@ class Command(BaseCommand):
 
     def _summary(self, report: synth.SynthReport) -> None:
         counts = report.counts
+        kinds = ("programmes", "projects", "areas", "actors", "activities")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Fertig in {report.seconds:.1f} s: "
-                f"{_number(counts.get('programmes', 0))} Programme, "
-                f"{_number(counts.get('projects', 0))} Projekte, "
-                f"{_number(counts.get('areas', 0))} Gebiete, "
-                f"{_number(counts.get('actors', 0))} Akteure, "
-                f"{_number(counts.get('activities', 0))} Aktivitäten."
+                + ", ".join(f"{synth.number(counts.get(k, 0))} {synth.LABELS[k]}" for k in kinds)
+                + "."
             )
         )
-        links = {k.removeprefix("links: "): v for k, v in counts.items() if k.startswith("links:")}
+        links = [key for key in counts if key.startswith("links: ")]
         if links:
             self.stdout.write(
-                "Verknüpfungen: " + ", ".join(f"{_number(n)} {name}" for name, n in links.items())
+                "Verknüpfungen: "
+                + ", ".join(f"{synth.number(counts[k])} {synth.LABELS.get(k, k)}" for k in links)
             )
         self.stdout.write("Beziehungen (ties) und Indikatorwerte werden noch nicht erzeugt.")
