@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,8 +75,26 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @project_view()
 def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
+    from quartierskompass.activities.models import Activity
+    from quartierskompass.soni import matrix as soni_matrix
+    from quartierskompass.soni.svg import matrix_diagram
+
+    activities = Activity.objects.filter(project=project)
+    result = soni_matrix.compute(
+        activities,
+        period=soni_matrix.Period.year(timezone.localdate().year),
+        weak_threshold=project.weak_threshold / 100,
+    )
     context = {
         "project": project,
+        "activity_count": activities.count(),
+        "result": result,
+        "figures": soni_matrix.describe(result),
+        "diagram": matrix_diagram(
+            result,
+            value_label=lambda code: soni_matrix.format_value("count", result.cells[code]),
+            link=lambda code: reverse("activities:matrix_cell", args=[project.slug, code]),
+        ),
         "members": project.memberships.select_related("user").order_by(
             Membership.rank(), "user__last_name", "user__username"
         ),

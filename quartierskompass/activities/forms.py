@@ -65,6 +65,13 @@ class TriStateField(forms.TypedChoiceField):
         return {True: "true", False: "false"}.get(value, "")
 
 
+class WorkFormChoiceField(forms.ModelMultipleChoiceField):
+    """Work forms are shown under their field's heading, so without the field letter."""
+
+    def label_from_instance(self, obj: WorkForm) -> str:
+        return obj.label
+
+
 class ActivityForm(forms.ModelForm):
     """Create and edit an activity; the SONI fields and their shares are chosen together."""
 
@@ -155,6 +162,7 @@ class ActivityForm(forms.ModelForm):
         self.project = project
         actors = Actor.objects.filter(project=project).order_by("name")
         self.fields["responsible"].queryset = actors
+        self.fields["responsible"].empty_label = _("(not specified)")
         self.fields["partners"].queryset = actors
         from django.utils.translation import get_language
 

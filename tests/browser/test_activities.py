@@ -109,3 +109,39 @@ def test_the_comparison_with_last_year(page: Page, live_server):
     expect(page.locator("#compare-heading")).to_be_visible()
     screenshot(page, "matrix-compare")
     assert_no_serious_axe_violations(page)
+
+
+def test_import_with_preview(page: Page, live_server, tmp_path):
+    import openpyxl
+
+    from quartierskompass.activities.transfer import HEADERS
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    good = {"Titel": "Sprachcafé", "Beginn": "01.02.2026", "Felder": "N, I"}
+    bad = {"Titel": "<b>Fett</b>", "Beginn": "30.02.2026", "Felder": "N", "Bedarfe": "Weltfrieden"}
+    for row in (good, bad):
+        sheet.append([row.get(h) for h in HEADERS])
+    path = tmp_path / "liste.xlsx"
+    book.save(path)
+
+    login(page, live_server, "demo-mitarbeit")
+    page.goto(f"{live_server.url}{BASE}aktivitaeten/import/")
+    page.locator("#id_file").set_input_files(str(path))
+    page.get_by_role("button", name="Datei prüfen").click()
+    problems = page.locator("table:has(caption:has-text('Gefundene Probleme')) tbody tr")
+    expect(problems).to_have_count(2)
+    expect(problems.first).to_contain_text("Beginn")
+    expect(page.get_by_role("button", name="Jetzt importieren")).to_have_count(0)
+    screenshot(page, "import-errors")
+    assert_no_serious_axe_violations(page)
+
+    page.locator("#id_file").set_input_files(str(path))
+    page.get_by_label("Fehlerhafte Zeilen überspringen").check()
+    page.get_by_role("button", name="Datei prüfen").click()
+    expect(page.locator(".message--success")).to_contain_text("1 Aktivität angelegt")
+    page.get_by_role("button", name="Jetzt importieren").click()
+    expect(page.locator(".messages")).to_contain_text("1 Zeile abgelehnt")
+    assert Activity.objects.filter(title="Sprachcafé").exists()
+    assert not Activity.objects.filter(title="<b>Fett</b>").exists()
