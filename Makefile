@@ -11,12 +11,13 @@ PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help run install install-test system system-test messages lint format test \
-        test-sqlite test-postgres test-browser demo clean
+        test-sqlite test-postgres test-browser demo bench clean
 
 help:
 	@echo "make run    install, migrate, load the demo Quartier and serve on http://$(HOST):$(PORT)"
 	@echo "make test   lint, migration and translation checks, all tests on SQLite and PostgreSQL"
 	@echo "make lint   ruff format --check and ruff check"
+	@echo "make bench  benchmarks at DESIGN scale (BENCH_SCALE=0.1 for a quick look)"
 
 $(BIN)/python:
 	@python=$$(scripts/find-python); echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV)
@@ -71,6 +72,9 @@ test-sqlite:
 test-postgres:
 	@echo "== Tests on PostgreSQL =="
 	VENV=$(VENV) scripts/test-postgres -n 2 -q
+
+bench: install
+	$(BIN)/python bench/run.py --scale $${BENCH_SCALE:-1.0}
 
 clean:
 	rm -rf $(VENV) build *.egg-info

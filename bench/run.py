@@ -34,7 +34,6 @@ DOC = ROOT / "docs" / "performance.md"
 START_MARKER, END_MARKER = "<!-- bench:start -->", "<!-- bench:end -->"
 YEAR = 2025
 MIN_REPEAT = 30
-PAGE_RATIO_GOAL = 10.0  # DESIGN §6: dashboard throughput ≥ 10 % of a trivial view's
 SEARCH_TEXT = "beratung"
 
 DOC_INTRO = """# Performance
@@ -47,15 +46,22 @@ What is measured, each as median and 95th percentile over at least 30 repetition
 warm-up, with a different project on every repetition (chosen deterministically):
 
 1. **Project matrix** – `soni.matrix.compute` over one project's activities for 2025, measures
-   `count` and `staff_hours`. Goal: ≤ 30 ms. Shown as a ratio against `COUNT(*)` of the same
-   project's activities; `SELECT 1` is the floor of any query.
+   `count` and `staff_hours`. Goal: p95 ≤ 30 ms. Shown as a ratio against `COUNT(*)` of the
+   same project's activities; `SELECT 1` is the floor of any query.
 2. **Programme matrix** – `compute_by_project` over the largest programme against one
    hand-written SQL aggregate of the same four cells (overlap days via `julianday`), whose
    numbers are checked against `compute_by_project` first. Goal: ≤ 1.5× the hand-written SQL.
 3. **Pages** – the activity list (plain, with a text search, with a field filter) and the
    matrix dashboard for 2025, requested through Django's test client by a logged-in owner;
-   server time per request against `/health/`. Goal: ≤ 10× `/health/` (DESIGN §6 asks for
-   dashboard throughput ≥ 10 % of a trivial view's; the list pages are held to the same bar).
+   server time per request, reported against `/health/` for scale. No goal here: DESIGN §6's
+   HTTP bar (dashboard throughput ≥ 10 % of a trivial view's, through a real server, and 50
+   concurrent users without errors) needs a load run through gunicorn, which `make bench`
+   does not do yet.
+
+Ratios compare medians; the functions of one group run in turns on the same input, so a busy
+moment of the machine hits both sides of a ratio alike. A missed goal is reported with where
+the time of one more request goes: SQL against the rest, queries repeated within the request,
+and SQLite's plan (`EXPLAIN QUERY PLAN`) of the slowest.
 
 Run it with `make bench` (scale 1.0, a few minutes) or
 `BENCH_SCALE=0.1 make bench` / `.venv/bin/python bench/run.py --scale 0.1` for a quick look.
@@ -151,8 +157,9 @@ def time_together(
 
 def spaced(items: Sequence, count: int) -> list:
     """``count`` items spread evenly over ``items`` (repeating when there are fewer)."""
-    return [items[(i * len(items)) // count if len(items) >= count else i % len(items)]
-            for i in range(count)]  # fmt: skip
+    if len(items) < count:
+        return [items[i % len(items)] for i in range(count)]
+    return [items[(i * len(items)) // count] for i in range(count)]
 
 
 # --- the measurements -------------------------------------------------------------------------
@@ -303,10 +310,9 @@ def measure_pages(projects: list, *, args: argparse.Namespace) -> list[Result]:
     floor = statistics.median(times["GET /health/"])
     results = [Result("GET /health/", times["GET /health/"])]
     for name in list(functions)[1:]:
-        result = Result(name, times[name], goal=f"≤ {PAGE_RATIO_GOAL:g}× /health/")
+        result = Result(name, times[name])
         result.ratio_label = "× /health/"
         result.ratio = result.median_ms / 1000 / floor
-        result.passed = result.ratio <= PAGE_RATIO_GOAL
         result.rerun = (lambda fn: lambda: fn(chosen[0]))(functions[name])
         results.append(result)
     return results
@@ -424,7 +430,7 @@ def report(args, results, facts, counts, data, profiles, largest) -> str:
         f"load average {facts['load']} (1/5/15 min) when the measurements ended.",
         "",
         "Rows: "
-        + ", ".join(f"{n:,} {name}" for name, n in counts.items())
+        + ", ".join(f"{name} {n:,}" for name, n in counts.items())
         + f"; largest programme: {largest['projects']:,} projects, "
         f"{largest['activities']:,} activities.",
         "",

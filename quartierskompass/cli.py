@@ -14,6 +14,10 @@ OWN_COMMANDS = {
     "serve": "Start the web server (gunicorn).",
     "demo": "Create or refresh the demo Quartier with one login per role.",
     "check": "Check the installation (add --deploy for production settings).",
+    "matrix": "Print the SONI matrix of a project or programme (--json for one object).",
+    "import-activities": "Import activities from an XLSX or CSV file.",
+    "export-activities": "Export a project's activities (or the template) as XLSX or CSV.",
+    "synth": "Generate synthetic church-wide data for benchmarks.",
     "migrate": "Create or update the database tables.",
     "createsuperuser": "Create an administrator account.",
 }

@@ -24,6 +24,9 @@ from quartierskompass.accounts.forms import (
 )
 from quartierskompass.accounts.models import ApiToken, Membership, Programme, Project, Role
 from quartierskompass.accounts.permissions import Access
+from quartierskompass.activities.models import Activity
+from quartierskompass.soni import matrix as soni_matrix
+from quartierskompass.soni.svg import matrix_diagram
 
 
 class LoginView(auth_views.LoginView):
@@ -75,10 +78,6 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @project_view()
 def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
-    from quartierskompass.activities.models import Activity
-    from quartierskompass.soni import matrix as soni_matrix
-    from quartierskompass.soni.svg import matrix_diagram
-
     activities = Activity.objects.filter(project=project)
     result = soni_matrix.compute(
         activities,

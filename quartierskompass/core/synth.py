@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from quartierskompass.accounts.models import Programme, Project
 from quartierskompass.activities.models import Activity, Need, Status, TargetGroup
@@ -230,7 +231,7 @@ QUARTERS = ["Nord", "Süd", "Ost", "West", "Mitte", "am Park", "an der Kirche", 
 STREETS = ["straße", "weg", "allee", "ring", "platz", "siedlung", "viertel", "kiez"]
 
 
-def place_names(rng: random.Random) -> list[str]:
+def _place_names(rng: random.Random) -> list[str]:
     """Invented place names (300 of them) in a seed-dependent order."""
     names = [stem + ending for stem in PLACE_STEMS for ending in PLACE_ENDINGS]
     rng.shuffle(names)
@@ -252,7 +253,7 @@ def _square(index: int) -> tuple[dict, float, float]:
     return polygon, south + 0.0015, west + 0.002
 
 
-def quarter(stem: str, position: int) -> str:
+def _quarter(stem: str, position: int) -> str:
     """The name of a district's ``position``-th region: "Lindenfeld Nord", … "Lindenfeld Süd 2"."""
     name = f"{stem} {QUARTERS[position % len(QUARTERS)]}"
     return name if position < len(QUARTERS) else f"{name} {position // len(QUARTERS) + 1}"
@@ -261,7 +262,7 @@ def quarter(stem: str, position: int) -> str:
 def make_areas(*, context: Context) -> None:
     """Districts → regions → planning areas (codes like LOR: 3 + 2 + 2 digits)."""
     rng, p = context.rng("areas"), context.plan
-    places = place_names(rng)
+    places = _place_names(rng)
     regions_per = spread(total=p.regions, parts=p.districts, low=5, high=15, rng=rng)
     leaves_per = spread(total=p.planning_areas, parts=p.regions, low=3, high=16, rng=rng)
 
@@ -287,7 +288,7 @@ def make_areas(*, context: Context) -> None:
         for district, count in zip(districts, regions_per, strict=True):
             stem = district.name.removeprefix("Bezirk ")
             regions += [
-                area(f"{district.code}{r + 1:02d}", "Bezirksregion", quarter(stem, r), district)
+                area(f"{district.code}{r + 1:02d}", "Bezirksregion", _quarter(stem, r), district)
                 for r in range(count)
             ]
         regions = Area.objects.bulk_create(regions, batch_size=BATCH_SIZE)
@@ -315,7 +316,7 @@ def make_areas(*, context: Context) -> None:
 def make_projects(*, context: Context) -> None:
     """Programmes of uneven size and their projects, each working in a few planning areas."""
     rng, p = context.rng("projects"), context.plan
-    places = place_names(rng)
+    places = _place_names(rng)
     weights = [PROGRAMME_WEIGHTS[i % len(PROGRAMME_WEIGHTS)] for i in range(p.programmes)]
     sizes = split_by_weight(total=p.projects, weights=weights)
     activities = spread(
@@ -449,12 +450,12 @@ class Lookups:
         )
 
 
-def some[T](rng: random.Random, items: Sequence[T], low: int, high: int) -> list[T]:
+def _some[T](rng: random.Random, items: Sequence[T], low: int, high: int) -> list[T]:
     """Between ``low`` and ``high`` different items, in a seed-dependent order."""
     return rng.sample(items, min(len(items), rng.randint(low, high)))
 
 
-def choose_shares(rng: random.Random) -> dict[str, int]:
+def _choose_shares(rng: random.Random) -> dict[str, int]:
     """1–4 fields; mostly an equal split (DESIGN §1.1), sometimes explicit percentages."""
     count = rng.choices(list(FIELD_COUNT_WEIGHTS), weights=list(FIELD_COUNT_WEIGHTS.values()))[0]
     remaining, chosen = list(FIELD_ORDER), []
@@ -474,13 +475,14 @@ def choose_shares(rng: random.Random) -> dict[str, int]:
     return shares
 
 
-def maybe[T](rng: random.Random, make: Callable[[], T], missing: float = 0.15) -> T | None:
+def _maybe[T](rng: random.Random, make: Callable[[], T], missing: float = 0.15) -> T | None:
     """A value, or None in ``missing`` of the cases (missing values are part of the test)."""
     value = make()  # drawn either way, so one missing value does not shift the others
     return None if rng.random() < missing else value
 
 
-def decimal(value: float, places: int) -> Decimal:
+def _decimal(value: float, places: int) -> Decimal:
+    """A float as a Decimal with ``places`` decimals, as the DecimalField stores it."""
     return Decimal(f"{value:.{places}f}")
 
 
@@ -512,6 +514,7 @@ def build_actors(
 
 
 def _day(rng: random.Random, first: date, last: date) -> date:
+    """A day between ``first`` and ``last``, both included."""
     return first + timedelta(days=rng.randrange((last - first).days + 1))
 
 
@@ -536,7 +539,7 @@ def _offer(rng: random.Random, leaf: Leaf | None) -> dict:
         "published": True,
         "schedule": rng.choice(SCHEDULES),
         "free_of_charge": rng.random() < 0.8,
-        "languages": ["de", *some(rng, OFFER_LANGUAGES[1:], 0, 2)],
+        "languages": ["de", *_some(rng, OFFER_LANGUAGES[1:], 0, 2)],
         "barrier_free": rng.choice([True, False, None]),
         "contact_name": "Kontaktstelle im Quartier",
         "verified_at": _day(rng, date(2024, 1, 1), REFERENCE_DATE),
@@ -547,7 +550,7 @@ def _offer(rng: random.Random, leaf: Leaf | None) -> dict:
 
 def build_activity(*, rng: random.Random, project: SynthProject, actors: list[Actor]) -> Activity:
     """One activity of ``project``; its responsible actor prefers one of its own fields."""
-    shares = choose_shares(rng)
+    shares = _choose_shares(rng)
     main = max(FIELD_ORDER, key=lambda code: shares[code])
     title = rng.choice(TITLES[main])
     if rng.random() < 0.5:
@@ -563,12 +566,12 @@ def build_activity(*, rng: random.Random, project: SynthProject, actors: list[Ac
         description=f"{title} von {responsible.name}. Synthetische Aktivität für Lasttests.",
         responsible_id=responsible.pk,
         **{f"share_{code.lower()}": share for code, share in shares.items()},
-        staff_hours=maybe(rng, lambda: decimal(min(rng.lognormvariate(5.0, 1.0), 8000), 1)),
-        volunteer_hours=maybe(
-            rng, lambda: decimal(0 if rng.random() < 0.3 else rng.lognormvariate(5.3, 1.1), 1)
+        staff_hours=_maybe(rng, lambda: _decimal(min(rng.lognormvariate(5.0, 1.0), 8000), 1)),
+        volunteer_hours=_maybe(
+            rng, lambda: _decimal(0 if rng.random() < 0.3 else rng.lognormvariate(5.3, 1.1), 1)
         ),
-        budget=maybe(rng, lambda: decimal(rng.lognormvariate(8.0, 1.2), 2)),
-        reach=maybe(rng, lambda: max(1, round(rng.lognormvariate(4.0, 1.0)))),
+        budget=_maybe(rng, lambda: _decimal(rng.lognormvariate(8.0, 1.2), 2)),
+        reach=_maybe(rng, lambda: max(1, round(rng.lognormvariate(4.0, 1.0)))),
         start=start,
         end=end,
         status=status,
@@ -587,11 +590,11 @@ def build_links(
     forms = [pk for code in fields for pk in lookups.work_forms[code]]
     others = [a.pk for a in actors if a.pk != activity.responsible_id]
     return {
-        "needs": some(rng, lookups.needs, 1, 3),
-        "target_groups": some(rng, lookups.target_groups, 1, 2),
-        "work_forms": some(rng, forms, 0, 2),
-        "principles": some(rng, lookups.principles, 0, 2) if rng.random() < 0.3 else [],
-        "partners": some(rng, others, 0, 3),
+        "needs": _some(rng, lookups.needs, 1, 3),
+        "target_groups": _some(rng, lookups.target_groups, 1, 2),
+        "work_forms": _some(rng, forms, 0, 2),
+        "principles": _some(rng, lookups.principles, 0, 2) if rng.random() < 0.3 else [],
+        "partners": _some(rng, others, 0, 3),
     }
 
 
@@ -644,7 +647,7 @@ def make_actors_and_activities(*, context: Context) -> None:
     Each project draws from its own random generator, so its rows do not depend on the chunk
     size; the links (through-model rows) are built after the activities have their keys.
     """
-    lookups, places = Lookups.load(), place_names(context.rng("actors"))
+    lookups, places = Lookups.load(), _place_names(context.rng("actors"))
     projects, size = context.projects, context.chunk_size
     report_every = max(1, len(projects) // 10)
     for first in range(0, len(projects), size):
@@ -683,15 +686,18 @@ class SynthReport:
     seconds: float
 
 
-def synth_programmes():
+def synth_programmes() -> QuerySet[Programme]:
+    """The programmes `generate` made (their slugs start with PROGRAMME_PREFIX)."""
     return Programme.objects.filter(slug__startswith=PROGRAMME_PREFIX)
 
 
-def synth_projects():
+def synth_projects() -> QuerySet[Project]:
+    """The projects `generate` made: in a synthetic programme, slug starting with ``synth-``."""
     return Project.objects.filter(programme__in=synth_programmes(), slug__startswith=PROJECT_PREFIX)
 
 
 def has_synth_data() -> bool:
+    """Whether an earlier run left synthetic programmes or areas behind."""
     return synth_programmes().exists() or Area.objects.filter(code_system=AREA_CODE_SYSTEM).exists()
 
 

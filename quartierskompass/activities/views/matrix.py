@@ -21,7 +21,9 @@ ALL_STATUSES = ("planned", "active", "ended")
 
 
 def _form(request: HttpRequest, activities) -> MatrixForm:
-    areas = Area.objects.filter(pk__in=activities.exclude(area=None).values("area"))
+    areas = Area.objects.filter(pk__in=activities.exclude(area=None).values("area")).only(
+        "pk", "code", "code_system", "name"
+    )
     return MatrixForm(request.GET or None, areas=areas, default_year=timezone.localdate().year)
 
 

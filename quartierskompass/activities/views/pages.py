@@ -27,8 +27,10 @@ PAGE_SIZE = 25
 
 def filtered_activities(project: Project, form: ActivityFilterForm) -> QuerySet[Activity]:
     """The project's activities narrowed by the list's filters (an invalid filter is ignored)."""
-    activities = Activity.objects.filter(project=project).select_related("responsible")
+    activities = Activity.objects.filter(project=project).select_related("responsible", "project")
     data = form.cleaned_data if form.is_valid() else {}
+    # Only filters across many-to-many relations can repeat a row.
+    repeats = any(data.get(name) for name in ("work_form", "need", "target_group", "actor"))
     if data.get("q"):
         activities = activities.search(data["q"])
     if data.get("field"):
@@ -47,7 +49,8 @@ def filtered_activities(project: Project, form: ActivityFilterForm) -> QuerySet[
     # Empty values last in both directions, on SQLite and PostgreSQL alike.
     key = F(sort.lstrip("-"))
     order = key.desc(nulls_last=True) if sort.startswith("-") else key.asc(nulls_last=True)
-    return activities.order_by(order, "title", "pk").distinct()
+    activities = activities.order_by(order, "title", "pk")
+    return activities.distinct() if repeats else activities
 
 
 @project_view()
