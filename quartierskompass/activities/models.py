@@ -177,6 +177,20 @@ class Activity(ProjectOwnedModel):
         related_name="activities",
         verbose_name=_("area"),
     )
+    area_locked = models.BooleanField(
+        _("area chosen by hand"),
+        default=False,
+        help_text=_("Otherwise the area follows the coordinates."),
+    )
+    external_id = models.CharField(
+        _("number in the source register"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "e.g. the facility number of a public register, so a new import updates "
+            "instead of duplicating."
+        ),
+    )
     latitude = models.FloatField(
         _("latitude"),
         null=True,

@@ -6,6 +6,8 @@ issue adds ties, areas served, addresses and the network.
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,43 @@ class Actor(ProjectOwnedModel):
         choices=Field.choices,
         blank=True,
         help_text=_("Where the actor mainly acts."),
+    )
+    address = models.CharField(
+        _("address"), max_length=300, blank=True, validators=[validate_clean_text]
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    area = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actors",
+        verbose_name=_("area"),
+    )
+    area_locked = models.BooleanField(
+        _("area chosen by hand"),
+        default=False,
+        help_text=_("Otherwise the area follows the coordinates."),
+    )
+    external_id = models.CharField(
+        _("number in the source register"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "e.g. the provider number of a public register, to recognise the actor in "
+            "the next import."
+        ),
     )
 
     class Meta:
