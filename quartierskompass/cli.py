@@ -17,6 +17,8 @@ OWN_COMMANDS = {
     "matrix": "Print the SONI matrix of a project or programme (--json for one object).",
     "import-activities": "Import activities from an XLSX or CSV file.",
     "export-activities": "Export a project's activities (or the template) as XLSX or CSV.",
+    "import-areas": "Import areas (GeoJSON) with their hierarchy.",
+    "import-indicators": "Import social indicators from a statistics table (CSV/XLSX).",
     "synth": "Generate synthetic church-wide data for benchmarks.",
     "migrate": "Create or update the database tables.",
     "createsuperuser": "Create an administrator account.",

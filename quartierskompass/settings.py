@@ -49,6 +49,12 @@ try:
     AXES_FAILURE_LIMIT = e.env_int("QK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
     _STATIC_MANIFEST = e.env_bool("QK_STATIC_MANIFEST", not DEBUG)
     QK_MAX_UPLOAD_MB = e.env_int("QK_MAX_UPLOAD_MB", 20, minimum=1)
+    QK_TILE_URL = e.env_str("QK_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    QK_TILE_ATTRIBUTION = e.env_str(
+        "QK_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende',
+    )
+    _TILE_ORIGINS = e.url_origins(QK_TILE_URL)
 except e.EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -216,7 +222,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_TILE_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

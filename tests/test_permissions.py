@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quartierskompass.accounts.models import Membership, Project, Role
 from quartierskompass.accounts.permissions import Access, get_for_user, get_project_for_user
+from quartierskompass.areas.models import Area, ProjectArea
 from tests.factories import make_activity
 
 
@@ -70,6 +71,10 @@ PAGES = [
     Page("activities:import", Access.WRITE),
     Page("activities:import_confirm", Access.WRITE, "post"),
     Page("activities:matrix", Access.READ),
+    Page("areas:project_areas", Access.READ),
+    Page("areas:project_area_add", Access.WRITE, "post", {"area": "@area"}),
+    Page("areas:project_area_remove", Access.WRITE, "post", target="project_area"),
+    Page("areas:map", Access.READ),
     Page("activities:matrix_cell", Access.READ, extra=("I",)),
 ]
 
@@ -118,10 +123,19 @@ def test_page_answers_each_persona_by_role(
         ),
         "activity": make_activity(projekt, fields="NI"),
         "deleted_activity": make_activity(projekt, "Gelöscht", fields="S"),
+        "area": Area.objects.create(code_system="t", code="1", name="Gebiet"),
     }
+    targets["project_area"] = ProjectArea.objects.create(
+        project=projekt, area=Area.objects.create(code_system="t", code="2", name="Zweites")
+    )
     targets["deleted_activity"].move_to_trash()
     url = page.url(projekt, targets)
-    response = getattr(client_for(user), page.method)(url, page.data)
+    # "@name" in the form data stands for the pk of that target.
+    data = {
+        key: targets[value[1:]].pk if str(value).startswith("@") else value
+        for key, value in page.data.items()
+    }
+    response = getattr(client_for(user), page.method)(url, data)
     expected = expected_status(persona, page)
     if expected == "login":
         assert response.status_code == 302

@@ -7,7 +7,6 @@ issue adds ties, areas served, addresses and the network.
 from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -16,9 +16,12 @@ from django.http import HttpRequest, HttpResponse
 
 REFERENCE_DATA_GROUP = "Gebietsdaten pflegen"
 REFERENCE_DATA_PERMISSIONS = (
-    "areas.add_area", "areas.change_area",
-    "areas.add_indicator", "areas.change_indicator",
-    "areas.add_indicatorvalue", "areas.change_indicatorvalue",
+    "areas.add_area",
+    "areas.change_area",
+    "areas.add_indicator",
+    "areas.change_indicator",
+    "areas.add_indicatorvalue",
+    "areas.change_indicatorvalue",
 )
 
 

@@ -14,6 +14,8 @@ PROJECT_PAGES = [
     ("accounts:project", _("Overview")),
     ("activities:matrix", _("Matrix")),
     ("activities:list", _("Activities")),
+    ("areas:map", _("Map")),
+    ("areas:project_areas", _("Areas")),
     ("accounts:members", _("Members")),
 ]
 

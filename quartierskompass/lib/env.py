@@ -106,3 +106,20 @@ def read_or_create_secret(path: Path, *, length: int = 50) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(secret + "\n")
     return secret
+
+
+def url_origins(template: str) -> list[str]:
+    """The origin of a tile URL template for the Content-Security-Policy.
+
+    ``https://{s}.tile.example.org/{z}/{x}/{y}.png`` → ``["https://*.tile.example.org"]``;
+    an empty template (maps without tiles) → ``[]``.
+    """
+    from urllib.parse import urlsplit
+
+    if not template:
+        return []
+    parts = urlsplit(template.replace("{s}", "subdomain-placeholder"))
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise EnvError(f"QK_TILE_URL={template!r} is not an http(s) address template.")
+    host = parts.netloc.replace("subdomain-placeholder", "*")
+    return [f"{parts.scheme}://{host}"]

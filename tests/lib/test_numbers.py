@@ -6,7 +6,6 @@ import copy
 import csv
 import pickle
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -22,8 +21,9 @@ from quartierskompass.lib.numbers import (
     parse_number,
 )
 from quartierskompass.lib.tabular import read_table
+from tests.shared import SHARED_DATA
 
-DATA = Path("/work/shared/data")
+DATA = SHARED_DATA
 HAMBURG_CSV = DATA / "hamburg" / "Daten_fuer_die_Stadtteilprofile_2014.csv"
 
 

@@ -8,7 +8,6 @@ import zipfile
 from collections import Counter
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -23,8 +22,9 @@ from quartierskompass.lib.tabular import (
     write_csv,
     write_xlsx,
 )
+from tests.shared import SHARED_DATA
 
-DATA = Path("/work/shared/data")
+DATA = SHARED_DATA
 MSS_Z = DATA / "berlin/indicators/mss_2021_index-indikatoren_z-werte_plr.csv"
 POPULATION_2022 = DATA / "berlin/population/einwohnerbestand_06-2022_plr.csv"
 HAMBURG_CSV = DATA / "hamburg/Daten_fuer_die_Stadtteilprofile_2014.csv"
