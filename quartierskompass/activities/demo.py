@@ -19,6 +19,7 @@ from django.utils import timezone
 from quartierskompass.accounts.models import Project
 from quartierskompass.activities.models import Activity, Need, TargetGroup
 from quartierskompass.actors.models import Actor, ActorType
+from quartierskompass.areas.models import Area
 from quartierskompass.soni.model import equal_shares
 from quartierskompass.soni.models import WorkForm
 
@@ -716,6 +717,25 @@ def _actors(project: Project) -> dict[str, Actor]:
     return actors
 
 
+def _places(project: Project) -> list[tuple[float, float]]:
+    """Points inside the project's smallest areas, spread deterministically (lat, lon)."""
+    from quartierskompass.areas.locate import project_area_ids
+
+    areas = Area.objects.filter(
+        pk__in=project_area_ids(project), children__isnull=True, centroid_lat__isnull=False
+    ).order_by("code")
+    points = []
+    for area in areas:
+        for step in range(4):
+            points.append(
+                (
+                    area.centroid_lat + 0.0012 * (step - 1.5),
+                    area.centroid_lon + 0.0018 * ((step * 7) % 4 - 1.5),
+                )
+            )
+    return points
+
+
 @transaction.atomic
 def load(project: Project, *, user=None) -> int:
     """Create or refresh the demo activities; returns how many there are."""
@@ -759,4 +779,24 @@ def load(project: Project, *, user=None) -> int:
         activity.needs.set([needs[c] for c in need_codes])
         activity.target_groups.set([groups[c] for c in group_codes])
         activity.work_forms.set([work_forms[c] for c in form_codes])
+    places = _places(project)
+    if places:
+        _set_places(project, places, actors)
     return len(ACTIVITIES)
+
+
+def _set_places(project: Project, places, actors: dict[str, Actor]) -> None:
+    from quartierskompass.areas.locate import assign_areas
+
+    located = Activity.objects.filter(
+        project=project, uid__in=[uuid.uuid5(NAMESPACE, item[0]) for item in ACTIVITIES]
+    ).order_by("title")
+    for number, activity in enumerate(located):
+        activity.latitude, activity.longitude = places[(number * 5) % len(places)]
+        activity.area_locked = False
+        activity.save(update_fields=["latitude", "longitude", "area_locked"])
+    for number, name in enumerate((GEMEINDE, DIAKONIE, VEREIN, SCHULE, KITA, TAFEL)):
+        actor = actors[name]
+        actor.latitude, actor.longitude = places[(number * 7 + 3) % len(places)]
+        actor.save(update_fields=["latitude", "longitude"])
+    assign_areas(project=project)

@@ -14,6 +14,8 @@ from quartierskompass.activities.models import (
     TargetGroup,
 )
 from quartierskompass.actors.models import Actor
+from quartierskompass.areas.locate import project_area_ids
+from quartierskompass.areas.models import Area
 from quartierskompass.core.validators import validate_clean_text
 from quartierskompass.lib.languages import LANGUAGES, language_name
 from quartierskompass.soni.model import FIELD_ORDER, Field, equal_shares
@@ -47,6 +49,7 @@ SCALAR_FIELDS = [
     "max_age",
     "verified_at",
     "responsible",
+    "area",
 ]
 TRI_STATE = [("", _("not specified")), ("true", _("yes")), ("false", _("no"))]
 
@@ -163,6 +166,17 @@ class ActivityForm(forms.ModelForm):
         actors = Actor.objects.filter(project=project).order_by("name")
         self.fields["responsible"].queryset = actors
         self.fields["responsible"].empty_label = _("(not specified)")
+        self.fields["area"].queryset = (
+            Area.objects.without_geometry()
+            .filter(pk__in=project_area_ids(project))
+            .order_by("code_system", "code")
+        )
+        self.fields["area"].empty_label = _("automatically, from the coordinates")
+        self.fields["area"].help_text = _(
+            "Choose an area only to override the automatic choice from the coordinates."
+        )
+        if self.instance.pk and not self.instance.area_locked:
+            self.initial["area"] = None
         self.fields["partners"].queryset = actors
         from django.utils.translation import get_language
 
@@ -232,6 +246,7 @@ class ActivityForm(forms.ModelForm):
         cleaned = self.cleaned_data
         data = {name: cleaned.get(name) for name in SCALAR_FIELDS}
         data.update({f"share_{c.lower()}": v for c, v in cleaned["shares"].items()})
+        data["area_locked"] = data.get("area") is not None
         related = {
             name: list(cleaned.get(name) or [])
             for name in ("work_forms", "principles", "needs", "target_groups", "partners")

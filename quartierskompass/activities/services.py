@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from quartierskompass.accounts.models import Project, User
 from quartierskompass.activities.models import Activity
 from quartierskompass.actors.services import ensure_actors
+from quartierskompass.areas.locate import assign_area
 from quartierskompass.core.models import ChangeLog
 
 M2M_FIELDS = ("partners", "work_forms", "principles", "needs", "target_groups")
@@ -77,6 +78,7 @@ def create_activity(
     check_work_forms(activity, related)
     activity.save()
     _set_m2m(activity, related, list(new_partners))
+    assign_area(activity)
     ChangeLog.record(obj=activity, action=ChangeLog.Action.CREATE, user=user)
     return activity
 
@@ -111,6 +113,7 @@ def update_activity(
     activity.updated_by = user
     activity.save()
     _set_m2m(activity, related, list(new_partners))
+    assign_area(activity)
     changes = _changes(before, _snapshot(activity))
     ChangeLog.record(obj=activity, action=ChangeLog.Action.UPDATE, user=user, changes=changes)
     return activity

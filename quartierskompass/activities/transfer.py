@@ -376,6 +376,7 @@ class _RowParser:
             verified_at=self.day(values, "verified_at"),
             area=self.area(values),
         )
+        data["area_locked"] = data["area"] is not None
         if not data["title"]:
             self.fail("title", "", _("Every activity needs a title."))
         if data["start"] is None and not self.text(values, "start"):

@@ -17,6 +17,7 @@ date), so a re-import updates instead of duplicating.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -719,6 +720,7 @@ def _write(
     licence: str,
     report: IndicatorImportReport,
 ) -> None:
+    _refine_kinds(plan, values)
     ids = _ensure_indicators(plan, attribution=attribution, licence=licence, report=report)
     days = {v.day for v in values}
     scope = IndicatorValue.objects.filter(indicator_id__in=set(ids.values()), date__in=days)
@@ -733,6 +735,24 @@ def _write(
         raise ImportAborted  # roll back: a test run counts what would happen, nothing more
 
 
+def _refine_kinds(plan: _Plan, values: list[_Value]) -> None:
+    """A guessed count with negative or fractional values is an index (z-scores, sums of
+    scores): summing it up the hierarchy or hiding small values as “< 3” would mislead."""
+    odd = {
+        v.key
+        for v in values
+        if v.value is not None and (v.value < 0 or v.value != v.value.to_integral_value())
+    }
+    for key, planned in list(plan.planned.items()):
+        if (
+            not planned.exists
+            and key not in plan.kinds
+            and key in odd
+            and planned.kind == Indicator.Kind.COUNT
+        ):
+            plan.planned[key] = dataclasses.replace(planned, kind=Indicator.Kind.INDEX)
+
+
 def _ensure_indicators(
     plan: _Plan, *, attribution: str, licence: str, report: IndicatorImportReport
 ) -> dict[str, int]:
@@ -743,6 +763,7 @@ def _ensure_indicators(
             label_de=p.label,
             kind=p.kind,
             unit="%" if p.kind == Indicator.Kind.RATE else "",
+            decimals=0 if p.kind == Indicator.Kind.COUNT else 1,
             source=attribution[:300],
             licence=licence[:200],
         )

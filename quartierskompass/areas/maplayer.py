@@ -94,12 +94,22 @@ def _text(value: Value, indicator: Indicator | None) -> str:
     return number(value.value, indicator.decimals) + unit
 
 
+def _legend_decimals(breaks: list[Decimal], decimals: int) -> int:
+    """Enough decimals that no two class limits read the same (at most 3 more)."""
+    for extra in range(4):
+        texts = [number(b, decimals + extra) for b in breaks]
+        if len(set(texts)) == len(texts):
+            return decimals + extra
+    return decimals + 3
+
+
 def legend(breaks: list[Decimal], indicator: Indicator) -> list[dict]:
     colours = _colours(len(breaks))
+    decimals = _legend_decimals(breaks, indicator.decimals)
     items, lower = [], None
     for limit, colour in zip(breaks, colours, strict=True):
-        low = number(lower, indicator.decimals) if lower is not None else None
-        high = number(limit, indicator.decimals)
+        low = number(lower, decimals) if lower is not None else None
+        high = number(limit, decimals)
         items.append({"fill": colour, "label": f"{low} – {high}" if low else f"≤ {high}"})
         lower = limit
     return items

@@ -220,3 +220,65 @@ class TestList:
             html = client_for(ehrenamtlicher).get(page).content.decode()
             assert '<img src=x onerror="alert(1)">' not in html
             assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+class TestAreaFromCoordinates:
+    @pytest.fixture
+    def gebiete(self, projekt):
+        from quartierskompass.areas.models import Area, ProjectArea
+        from quartierskompass.lib import geo
+
+        def square(x, y):
+            return {
+                "type": "Polygon",
+                "coordinates": [
+                    [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
+                ],
+            }
+
+        region = Area.objects.create(
+            code_system="t", code="1", name="Region", boundary=square(13.0, 52.0)
+        )
+        west = Area.objects.create(
+            code_system="t", code="11", name="West", parent=region, boundary=square(13.0, 52.0)
+        )
+        for area in (region, west):
+            area.boundary_simplified = geo.simplify_for_map(geo.from_geojson(area.boundary))
+            area.save()
+        ProjectArea.objects.create(project=projekt, area=region)
+        return region, west
+
+    def test_the_smallest_area_follows_the_coordinates(
+        self, client_for, projekt, mitarbeiter, gebiete
+    ):
+        client_for(mitarbeiter).post(
+            url("create", projekt),
+            {**BASE, "soni_fields": ["N"], "latitude": "52.005", "longitude": "13.005"},
+        )
+        activity = Activity.objects.get()
+        assert (activity.area, activity.area_locked) == (gebiete[1], False)
+
+    def test_a_chosen_area_is_kept(self, client_for, projekt, mitarbeiter, gebiete):
+        client_for(mitarbeiter).post(
+            url("create", projekt),
+            {
+                **BASE,
+                "soni_fields": ["N"],
+                "latitude": "52.005",
+                "longitude": "13.005",
+                "area": gebiete[0].pk,
+            },
+        )
+        activity = Activity.objects.get()
+        assert (activity.area, activity.area_locked) == (gebiete[0], True)
+
+    def test_areas_of_other_projects_cannot_be_chosen(
+        self, client_for, projekt, mitarbeiter, gebiete
+    ):
+        from quartierskompass.areas.models import Area
+
+        foreign = Area.objects.create(code_system="t", code="99", name="Fremd")
+        response = client_for(mitarbeiter).post(
+            url("create", projekt), {**BASE, "soni_fields": ["N"], "area": foreign.pk}
+        )
+        assert "area" in response.context["form"].errors

@@ -634,3 +634,22 @@ class TestWizard:
         )
         assert skip.status_code == 302
         assert value("anteil", "01100101", END_2024).value == Decimal("1.5")
+
+
+def test_columns_with_negative_or_fractional_values_become_indexes(db):
+    from quartierskompass.areas.indicator_import import import_indicators
+    from quartierskompass.areas.models import Area, Indicator
+
+    for code in ("1", "2"):
+        Area.objects.create(code_system="k", code=code, name=f"Gebiet {code}")
+    table = "Code;Einwohner;z-Wert;Summe\n1;100;-0,5;3,25\n2;120;1,2;1\n"
+    report = import_indicators(
+        source=table.encode(),
+        filename="t.csv",
+        system="k",
+        code_column="Code",
+        date=date(2024, 12, 31),
+    )
+    assert report.ok, [str(e) for e in report.errors]
+    kinds = dict(Indicator.objects.values_list("label_de", "kind"))
+    assert kinds == {"Einwohner": "count", "z-Wert": "index", "Summe": "index"}

@@ -196,3 +196,14 @@ class TestApi:
             )[0]["code"]
             == "05"
         )
+
+
+def test_legend_limits_never_read_the_same():
+    from quartierskompass.areas.maplayer import legend
+
+    indicator = Indicator(key="x", label_de="x", decimals=1)
+    labels = [
+        item["label"]
+        for item in legend([Decimal("1.1"), Decimal("9.52"), Decimal("9.54")], indicator)
+    ]
+    assert labels == ["≤ 1,10", "1,10 – 9,52", "9,52 – 9,54"]

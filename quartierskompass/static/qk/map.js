@@ -9,7 +9,7 @@
   const layer = config.layer;
   const COLOURS = { activity: "#0b5563", offer: "#a4161a", actor: "#7a4b00" };
 
-  const map = L.map(element, { zoomSnap: 0.25 });
+  const map = L.map(element, { zoomSnap: 0.25, maxZoom: 19 });
   if (config.tiles) {
     L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
   } else {

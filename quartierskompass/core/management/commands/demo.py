@@ -101,6 +101,10 @@ class Command(BaseCommand):
                 programme.coordinators.add(user)
                 rows.append((username, Role.COORDINATOR.label, programme.name, what))
         from quartierskompass.activities import demo as activities_demo
+        from quartierskompass.areas import demo as areas_demo
+
+        quartier = areas_demo.load(projects["falkenhagener-feld"])
+        self.stdout.write(f"Gebiete und Statistik: Berlin, Quartier {quartier}.")
 
         count = activities_demo.load(
             projects["falkenhagener-feld"], user=User.objects.get(username="demo-mitarbeit")
