@@ -204,6 +204,15 @@ def load(project: Project) -> str:
     _describe(MSS_INDICATORS, base)
     _describe(CONTEXT_INDICATORS, base)
     Indicator.objects.filter(key__startswith="mss-").update(threshold=Decimal("1.25"))
+    # The map opens with unemployment; the profile lists the social indicators first.
+    order = [
+        *[k for k in MSS_INDICATORS if k != "mss-ew"],
+        *CONTEXT_INDICATORS,
+        "mss-ew",
+        *POPULATION_LABELS,
+    ]
+    for position, key in enumerate(order, start=1):
+        Indicator.objects.filter(key=key).update(position=position * 10)
     quartier = Area.objects.get(code_system=SYSTEM, code=QUARTIER)
     ProjectArea.objects.get_or_create(project=project, area=quartier)
     return quartier.name

@@ -87,3 +87,24 @@ def test_the_demo_map_shows_areas_and_markers(page: Page, live_server, demo):
     expect(page.locator(".leaflet-popup-content")).to_be_visible()
     screenshot(page, "map-demo")
     assert_no_serious_axe_violations(page)
+
+
+def test_hostile_names_stay_text_in_map_popups(page: Page, live_server, planerin):
+    from tests.factories import make_activity
+
+    hostile = '<img src=x onerror="window.__pwned=1">'
+    project = Project.objects.get(slug="spandau")
+    area = Area.objects.create(
+        code_system="t", code="1", name=hostile,
+        boundary_simplified={"type": "Polygon", "coordinates": [[[13.1, 52.5], [13.2, 52.5],
+                                                                  [13.2, 52.6], [13.1, 52.5]]]},
+    )
+    ProjectArea.objects.create(project=project, area=area)
+    make_activity(project, hostile, fields="N", latitude=52.52, longitude=13.17)
+    login(page, live_server, "planerin", "Sozialplanung-2026")
+    page.goto(f"{live_server.url}/projekte/spandau/karte/?ohne-karte=1")
+    page.locator('#map path[fill="#0b5563"]').dispatch_event("click")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(hostile)
+    page.locator('#map path[fill="#d9d9d9"]').dispatch_event("click")
+    expect(page.locator(".leaflet-popup-content").last).to_contain_text(hostile)
+    assert page.evaluate("window.__pwned") is None
