@@ -70,6 +70,8 @@ PAGES = [
     Page("activities:template", Access.READ, extra=("csv",)),
     Page("activities:import", Access.WRITE),
     Page("activities:import_confirm", Access.WRITE, "post"),
+    Page("activities:register_import", Access.WRITE),
+    Page("activities:register_import_confirm", Access.WRITE, "post"),
     Page("activities:matrix", Access.READ),
     Page("areas:project_areas", Access.READ),
     Page("areas:project_area_add", Access.WRITE, "post", {"area": "@area"}),

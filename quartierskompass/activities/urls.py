@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartierskompass.activities.views import matrix, pages, transfer
+from quartierskompass.activities.views import matrix, pages, registers, transfer
 
 app_name = "activities"
 P = "projekte/<slug:slug>/"
@@ -20,4 +20,10 @@ urlpatterns = [
     path(f"{P}matrix/", matrix.dashboard, name="matrix"),
     path(f"{P}matrix/feld/<str:field>/", matrix.cell, name="matrix_cell"),
     path("programme/<slug:slug>/matrix/", matrix.programme_dashboard, name="programme_matrix"),
+    path(f"{P}aktivitaeten/verzeichnis/", registers.upload, name="register_import"),
+    path(
+        f"{P}aktivitaeten/verzeichnis/bestaetigen/",
+        registers.confirm,
+        name="register_import_confirm",
+    ),
 ]
