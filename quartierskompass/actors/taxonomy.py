@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quartierskompass.actors.models import ActorType
+from quartierskompass.actors.models import ActorType, TieKind
 
 Category = ActorType.Category
 
@@ -35,7 +35,19 @@ ACTOR_TYPES: list[tuple[str, str, str, str]] = [
 ]
 
 
+TIE_KINDS: list[tuple[str, str, str]] = [
+    ("kooperation", "Kooperation", "Cooperation"),
+    ("information", "Informationsaustausch", "Exchange of information"),
+    ("finanzierung", "Finanzierung", "Funding"),
+    ("raum", "Raumüberlassung", "Providing rooms"),
+    ("gremium", "Gremium / Mitgliedschaft", "Committee / membership"),
+    ("weitervermittlung", "Weitervermittlung", "Referrals"),
+    ("konflikt", "Konflikt", "Conflict"),
+]
+
+
 def ensure_defaults(**kwargs) -> None:
+    TieKind.ensure_defaults(TIE_KINDS)
     ActorType.ensure_defaults(
         [(code, de, en) for code, de, en, _category in ACTOR_TYPES],
         **{code: {"category": category} for code, _de, _en, category in ACTOR_TYPES},
