@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("quartierskompass.soni.urls")),
     path("", include("quartierskompass.activities.urls")),
     path("", include("quartierskompass.areas.urls")),
+    path("", include("quartierskompass.actors.urls")),
     path("sprache/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),

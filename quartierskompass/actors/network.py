@@ -1,0 +1,262 @@
+"""The project's network as a graph: metrics with networkx and the SONI signals.
+
+`metrics(project)` answers who is central, who bridges, what is split off; `signals(project)`
+says in plain German what the network means for the SONI model – above all whether the
+Sozialstruktur field is reached at all (a tie to a municipal office or a political committee).
+The dashboard and the recommendations call `signals`; the network page and the API call
+`graph_data`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import networkx as nx
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from quartierskompass.accounts.models import Project
+from quartierskompass.actors.models import Actor, ActorType, Tie
+from quartierskompass.soni.model import Field
+
+# Exact betweenness is O(nodes × ties); above this size a seeded sample of this many source
+# nodes estimates it (networkx's `k`), which keeps 1,000 actors and 5,000 ties well under 0.5 s.
+EXACT_BETWEENNESS_UP_TO = 300
+SAMPLE_SOURCES = 100
+SAMPLE_SEED = 42
+# The Sozialstruktur field is reached through local politics and the municipal offices.
+SYSTEM_CATEGORIES = (ActorType.Category.MUNICIPAL, ActorType.Category.POLITICS)
+
+
+def build_graph(actors: QuerySet[Actor], ties: QuerySet[Tie]) -> nx.Graph:
+    """An undirected graph: one node per actor, one edge per pair (strongest tie wins)."""
+    graph = nx.Graph()
+    for pk, name in actors.values_list("pk", "name"):
+        graph.add_node(pk, name=name)
+    for source, target, strength in ties.values_list("source_id", "target_id", "strength"):
+        if source in graph and target in graph:
+            old = graph.get_edge_data(source, target, {}).get("strength", 0)
+            graph.add_edge(source, target, strength=max(old, strength))
+    return graph
+
+
+@dataclass
+class Metrics:
+    actors: int
+    ties: int
+    density: float
+    components: list[list[int]]
+    isolates: list[int]
+    degree: dict[int, int]
+    betweenness: dict[int, float]
+    brokers: list[int]  # articulation points: without them the network falls apart
+    estimated: bool = False  # betweenness from a sample
+
+    @property
+    def largest_component(self) -> int:
+        return max((len(c) for c in self.components), default=0)
+
+
+def metrics(graph: nx.Graph) -> Metrics:
+    n = graph.number_of_nodes()
+    if n > EXACT_BETWEENNESS_UP_TO:
+        betweenness = nx.betweenness_centrality(graph, k=SAMPLE_SOURCES, seed=SAMPLE_SEED)
+    else:
+        betweenness = nx.betweenness_centrality(graph)
+    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=len,
+                        reverse=True)
+    return Metrics(
+        actors=n,
+        ties=graph.number_of_edges(),
+        density=nx.density(graph) if n > 1 else 0.0,
+        components=components,
+        isolates=sorted(nx.isolates(graph)),
+        degree=dict(graph.degree()),
+        betweenness=betweenness,
+        brokers=sorted(nx.articulation_points(graph)),
+        estimated=n > EXACT_BETWEENNESS_UP_TO,
+    )
+
+
+def project_graph(project: Project) -> tuple[nx.Graph, QuerySet[Actor]]:
+    actors = Actor.objects.filter(project=project)
+    return build_graph(actors, Tie.objects.filter(project=project)), actors
+
+
+@dataclass
+class Signal:
+    """One finding in plain German, with the numbers behind it (for recommendations)."""
+
+    key: str
+    severity: str  # "warning" or "info"
+    text: str
+    fields: list[str] = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)
+
+
+def own_actor_ids(project: Project) -> set[int]:
+    """The project's own services: actors responsible for one of its activities."""
+    return set(
+        Actor.objects.filter(project=project, responsible_for__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def signals(project: Project, *, graph: nx.Graph | None = None,
+            result: Metrics | None = None) -> list[Signal]:
+    """What the network means for the SONI fields, most important first."""
+    if graph is None:
+        graph, _actors = project_graph(project)
+    if graph.number_of_nodes() == 0:
+        return []
+    result = result or metrics(graph)
+    actors = {a.pk: a for a in Actor.objects.filter(project=project).select_related("actor_type")}
+    found: list[Signal] = []
+    found += _missing_system_ties(actors, graph)
+    found += _missing_categories(actors, graph)
+    found += _broker_dependence(actors, graph, result)
+    found += _isolated_own_services(project, actors, result)
+    found += _missing_fields(actors, graph)
+    return found
+
+
+def _tied(graph: nx.Graph) -> set[int]:
+    return {pk for pk in graph.nodes if graph.degree(pk) > 0}
+
+
+def _missing_system_ties(actors: dict[int, Actor], graph: nx.Graph) -> list[Signal]:
+    tied = _tied(graph)
+    system = [a for a in actors.values()
+              if a.actor_type and a.actor_type.category in SYSTEM_CATEGORIES]
+    reached = [a for a in system if a.pk in tied]
+    if reached:
+        return []
+    if system:
+        names = ", ".join(a.name for a in system[:4])
+        text = _("Municipal offices and political committees are in your list (%(names)s) but "
+                 "no tie leads to them: the Sozialstruktur field is not reached. Single cases "
+                 "cannot become structural change that way.") % {"names": names}
+    else:
+        text = _("No municipal office and no political committee is among your actors: the "
+                 "Sozialstruktur field is not reached. Who in the administration and in local "
+                 "politics is responsible for your Quartier?")
+    return [Signal("no-system-ties", "warning", text, ["S", "O"],
+                   {"system_actors": len(system), "system_actors_tied": 0})]
+
+
+def _missing_categories(actors: dict[int, Actor], graph: nx.Graph) -> list[Signal]:
+    """Municipal offices named in the taxonomy that the network does not reach."""
+    tied = _tied(graph)
+    tied_types = {a.actor_type.code for a in actors.values()
+                  if a.actor_type and a.pk in tied}
+    wanted = ActorType.objects.filter(
+        category=ActorType.Category.MUNICIPAL, active=True
+    ).exclude(code="amt-sonstiges")
+    missing = [t for t in wanted if t.code not in tied_types]
+    if not missing or len(missing) == wanted.count():
+        return []  # none missing, or all missing (the system signal says it already)
+    labels = ", ".join(t.label for t in missing)
+    return [Signal("missing-offices", "info",
+                   _("No tie yet to: %(offices)s.") % {"offices": labels}, ["S", "O"],
+                   {"missing": [t.code for t in missing]})]
+
+
+def _broker_dependence(actors: dict[int, Actor], graph: nx.Graph,
+                       result: Metrics) -> list[Signal]:
+    found = []
+    largest = result.largest_component
+    # The most central brokers are enough to find a dependence; each check walks the graph.
+    candidates = sorted(result.brokers, key=lambda pk: -result.betweenness.get(pk, 0))[:10]
+    for pk in candidates:
+        rest = nx.restricted_view(graph, [pk], [])
+        biggest_after = max((len(c) for c in nx.connected_components(rest)), default=0)
+        cut_off = largest - 1 - biggest_after
+        if largest >= 6 and cut_off >= max(2, largest // 5):
+            found.append(Signal(
+                "single-broker", "warning",
+                _("Much hangs on %(name)s: without this actor %(n)s others would lose their "
+                  "connection to the rest of the network. Who else could build these bridges?")
+                % {"name": actors[pk].name, "n": cut_off},
+                ["N", "O"], {"actor": pk, "cut_off": cut_off},
+            ))
+    return sorted(found, key=lambda s: -s.evidence["cut_off"])[:2]
+
+
+def _isolated_own_services(project: Project, actors: dict[int, Actor],
+                           result: Metrics) -> list[Signal]:
+    own = own_actor_ids(project)
+    isolated = [actors[pk] for pk in result.isolates if pk in own]
+    if not isolated:
+        return []
+    names = ", ".join(a.name for a in isolated[:5])
+    return [Signal(
+        "isolated-services", "warning",
+        ngettext("%(n)s of your own services has no tie to anyone: %(names)s.",
+                 "%(n)s of your own services have no tie to anyone: %(names)s.",
+                 len(isolated)) % {"n": len(isolated), "names": names},
+        ["O", "N"], {"actors": [a.pk for a in isolated]},
+    )]
+
+
+def _missing_fields(actors: dict[int, Actor], graph: nx.Graph) -> list[Signal]:
+    tied = _tied(graph)
+    fields = Counter(a.field for a in actors.values() if a.field and a.pk in tied)
+    missing = [code for code in "SONI" if not fields.get(code)]
+    if not missing or len(missing) == 4:
+        return []
+    labels = ", ".join(str(Field(code).label) for code in missing)
+    return [Signal("missing-fields", "info",
+                   _("No connected actor works mainly in: %(fields)s.") % {"fields": labels},
+                   missing, {"fields": missing})]
+
+
+def graph_data(project: Project, *, kinds: list[str] | None = None,
+               types: list[str] | None = None, area_ids: list[int] | None = None,
+               ego: int | None = None, steps: int = 1) -> dict:
+    """Nodes, edges, metrics and signals for the network page and the API."""
+    actors = Actor.objects.filter(project=project).select_related("actor_type")
+    ties = Tie.objects.filter(project=project).select_related("kind")
+    if types:
+        actors = actors.filter(actor_type__code__in=types)
+    if area_ids:
+        actors = actors.filter(Q(area_id__in=area_ids) | Q(areas_served__in=area_ids)).distinct()
+    if kinds:
+        ties = ties.filter(kind__code__in=kinds)
+    graph = build_graph(actors, ties)
+    unfiltered = not (kinds or types or area_ids or ego is not None)
+    if ego is not None and ego in graph:
+        graph = nx.ego_graph(graph, ego, radius=steps)
+    result = metrics(graph)
+    shown = set(graph.nodes)
+    nodes = [
+        {"id": a.pk, "name": a.name, "type": a.actor_type.code if a.actor_type else "",
+         "type_label": a.actor_type.label if a.actor_type else "",
+         "category": a.actor_type.category if a.actor_type else "",
+         "field": a.field, "degree": result.degree.get(a.pk, 0),
+         "betweenness": round(result.betweenness.get(a.pk, 0.0), 4),
+         "broker": a.pk in result.brokers, "x": a.graph_x, "y": a.graph_y,
+         "url": a.get_absolute_url()}
+        for a in actors if a.pk in shown
+    ]
+    edges = [
+        {"id": t.pk, "source": t.source_id, "target": t.target_id, "kind": t.kind.code,
+         "kind_label": t.kind.label, "strength": t.strength, "directed": t.directed,
+         "confirmed": t.confirmed}
+        for t in ties if t.source_id in shown and t.target_id in shown
+    ]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "metrics": {
+            "actors": result.actors, "ties": len(edges), "density": result.density,
+            "components": len(result.components), "largest_component":
+                result.largest_component, "isolates": result.isolates,
+            "brokers": result.brokers, "betweenness_estimated": result.estimated,
+        },
+        "signals": [s.__dict__ for s in signals(
+            project, **({"graph": graph, "result": result} if unfiltered else {})
+        )] if ego is None else [],
+    }
