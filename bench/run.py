@@ -3,7 +3,10 @@
 Creates a fresh SQLite database in a temporary data directory, migrates, runs
 ``quartierskompass synth --scale S``, then times the SONI matrix (one project, one programme
 against a hand-written SQL aggregate) and the activity list and matrix pages against trivial
-baselines. Prints a table and writes it into docs/performance.md between the bench markers.
+baselines, the import of a wide indicator CSV (1,000,000 values at scale 1.0, fresh and as an
+update) and the map layer of Berlin's 542 Planungsräume (real LOR boundaries and MSS 2021
+indicators from the shared data). Prints a table and writes it into docs/performance.md
+between the bench markers.
 
     .venv/bin/python bench/run.py --scale 0.1      # BENCH_SCALE works too; default 1.0
 
@@ -13,10 +16,16 @@ Exit status: 0 when every measurement ran (a missed goal is reported, not fatal)
 from __future__ import annotations
 
 import argparse
+import cProfile
+import csv
 import datetime
+import gzip
+import json
 import math
 import os
 import platform
+import pstats
+import random
 import shutil
 import sqlite3
 import statistics
@@ -35,12 +44,32 @@ START_MARKER, END_MARKER = "<!-- bench:start -->", "<!-- bench:end -->"
 YEAR = 2025
 MIN_REPEAT = 30
 SEARCH_TEXT = "beratung"
+# The real public data beside the checkout (as in tests/shared.py); QK_SHARED_DATA overrides.
+SHARED_DATA = Path(os.environ.get("QK_SHARED_DATA") or ROOT.parent / "shared" / "data")
+BERLIN = SHARED_DATA / "berlin"
+PLR_FILE = BERLIN / "boundaries" / "lor_planungsraeume_2021_wgs84.geojson"
+HIERARCHY = BERLIN / "boundaries" / "LOR_2021_hierarchy.csv"
+MSS_FILE = BERLIN / "indicators" / "mss_2021_index_indikatoren.csv"
+MSS_DATE = datetime.date(2020, 12, 31)
+MSS_RATES = {"S1": "mss-s1", "S3": "mss-s3", "S4": "mss-s4", "D1": "mss-d1", "D3": "mss-d3",
+             "D4": "mss-d4"}  # fmt: skip
+PLANNING_AREAS = 542
+MAP_GOAL_MS = 300
+MAP_GOAL_BYTES = 1_500_000  # 1.5 MB for the GeoJSON of 542 areas
+# The import: 100 indicator columns × every synthetic area (10,000 at scale 1.0).
+IMPORT_COLUMNS = 100
+IMPORT_DATE = datetime.date(2024, 12, 31)
+IMPORT_PLACEHOLDER_SHARE = 0.01
+IMPORT_GOAL_SECONDS = 30  # per 1,000,000 values (DESIGN §6)
+IMPORT_SAMPLES = 300
 
 DOC_INTRO = """# Performance
 
-`make bench` (`bench/run.py`) measures the bars of DESIGN §6 that concern the SONI matrix and
-the busiest pages, in one run on one machine, on synthetic data from `quartierskompass synth`
-(at scale 1.0: 10 programmes, 1,500 projects, 60,000 actors, 150,000 activities, 10,000 areas).
+`make bench` (`bench/run.py`) measures the bars of DESIGN §6 that concern the SONI matrix, the
+busiest pages, the indicator import and the map, in one run on one machine: on synthetic data
+from `quartierskompass synth` (at scale 1.0: 10 programmes, 1,500 projects, 60,000 actors,
+150,000 activities, 10,000 areas, 25 indicators with 1,000,000 values) and on Berlin's real
+LOR boundaries and MSS 2021 indicators from the shared data.
 
 What is measured, each as median and 95th percentile over at least 30 repetitions after a
 warm-up, with a different project on every repetition (chosen deterministically):
@@ -57,13 +86,31 @@ warm-up, with a different project on every repetition (chosen deterministically)
    HTTP bar (dashboard throughput ≥ 10 % of a trivial view's, through a real server, and 50
    concurrent users without errors) needs a load run through gunicorn, which `make bench`
    does not do yet.
+4. **Indicator import** – `areas.indicator_import.import_indicators` with a wide CSV as a
+   statistics office exports it: every synthetic area × 100 indicator columns (1,000,000
+   values at scale 1.0, a tenth at 0.1), semicolons, decimal commas, about 1 % of the cells
+   withheld as “–”. Timed once end to end (reading the file, checks, upsert) as a fresh
+   import into the database above, and once as an update of the same cells with new values.
+   Goal: ≤ 30 s per 1,000,000 values (≥ 33,334 values per second). Afterwards the rows are
+   counted (every cell one row, “–” a withheld value without a number; the update adds none)
+   and 300 cells are compared with the file.
+5. **Map layer** – Berlin's 542 Planungsräume, imported with the `berlin-lor` preset (the LOR
+   hierarchy up to “Berlin”), with the MSS 2021 unemployment rate (`mss-s1`, 31.12.2020), for
+   a project linked to “Berlin”: `maplayer.layer(…, level="within")` and
+   `GET /api/v1/projects/<slug>/map?indicator=mss-s1&level=within` through the test client
+   as a project viewer, without a date, so the endpoint looks up the latest one. Goal: p95 ≤
+   300 ms and the response ≤ 1.5 MB; sizes are shown as sent and gzipped (1 kB = 1,000 bytes).
+   The map page (`/projekte/<slug>/karte/?indikator=mss-s1`, HTML with the layer inside) and
+   `GET /api/v1/areas/geojson?system=berlin-plr-2021` (all levels) are timed and sized
+   beside them, without a goal.
 
 Ratios compare medians; the functions of one group run in turns on the same input, so a busy
 moment of the machine hits both sides of a ratio alike. A missed goal is reported with where
 the time of one more request goes: SQL against the rest, queries repeated within the request,
-and SQLite's plan (`EXPLAIN QUERY PLAN`) of the slowest.
+SQLite's plan (`EXPLAIN QUERY PLAN`) of the slowest, and a Python profile (cProfile) of the
+project's functions and of the functions with the most time of their own.
 
-Run it with `make bench` (scale 1.0, a few minutes) or
+Run it with `make bench` (scale 1.0, about four minutes) or
 `BENCH_SCALE=0.1 make bench` / `.venv/bin/python bench/run.py --scale 0.1` for a quick look.
 Only the section between the markers below is rewritten by each run.
 """
@@ -123,6 +170,7 @@ class Result:
     ratio_label: str = ""
     passed: bool | None = None  # None: no goal
     rerun: Callable[[], object] | None = None  # one more repetition, for profiling
+    extra: str = ""  # shown in the ratio column instead of a ratio (sizes, values per second)
 
     @property
     def median_ms(self) -> float:
@@ -318,6 +366,326 @@ def measure_pages(projects: list, *, args: argparse.Namespace) -> list[Result]:
     return results
 
 
+# --- the indicator import ---------------------------------------------------------------------
+
+
+def import_column(index: int) -> tuple[str, str, str]:
+    """Header, indicator key and kind of the ``index``-th column of the bench CSV."""
+    number = f"{index + 1:03d}"
+    if index % 4 == 0:
+        return f"Merkmal {number} (Anzahl)", f"bench-merkmal-{number}", "count"
+    if index % 10 == 9:
+        return (
+            f"Merkmal {number} (Veränderung in Prozentpunkten)",
+            f"bench-merkmal-{number}",
+            "rate",
+        )
+    return f"Merkmal {number} (Anteil in %)", f"bench-merkmal-{number}", "rate"
+
+
+def write_indicator_csv(path: Path, areas: list[tuple[str, str]], *, seed: str) -> dict:
+    """A wide statistics table as a German office exports it: one row per area, semicolons,
+    decimal commas, about 1 % of the cells withheld as “–”. Returns what was written."""
+    rng = random.Random(seed)
+    headers = [import_column(i) for i in range(IMPORT_COLUMNS)]
+    cells = len(areas) * IMPORT_COLUMNS
+    sampled = set(rng.sample(range(cells), min(IMPORT_SAMPLES, cells)))
+    samples: list[tuple[str, str, str]] = []  # (indicator key, area code, cell text)
+    placeholders = 0
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(["Gebiet", "Name", *(header for header, _key, _kind in headers)])
+        for r, (code, name) in enumerate(areas):
+            row = [code, name]
+            for c, (_header, key, kind) in enumerate(headers):
+                if rng.random() < IMPORT_PLACEHOLDER_SHARE:
+                    text = "–"
+                    placeholders += 1
+                elif kind == "count":
+                    text = str(rng.randrange(20_000))
+                elif c % 10 == 9:
+                    text = f"{rng.uniform(-5, 5):.2f}".replace(".", ",")
+                else:
+                    text = f"{rng.uniform(0, 100):.2f}".replace(".", ",")
+                row.append(text)
+                if r * IMPORT_COLUMNS + c in sampled:
+                    samples.append((key, code, text))
+            writer.writerow(row)
+    return {
+        "cells": cells,
+        "placeholders": placeholders,
+        "bytes": path.stat().st_size,
+        "samples": samples,
+    }
+
+
+def check_samples(samples: list[tuple[str, str, str]], system: str) -> None:
+    """The cells written are the values stored: decimal commas read, “–” withheld."""
+    from decimal import Decimal
+
+    from quartierskompass.areas.models import IndicatorValue
+
+    for key, code, text in samples:
+        stored = IndicatorValue.objects.get(
+            indicator__key=key, area__code_system=system, area__code=code, date=IMPORT_DATE
+        )
+        expected = (None, True) if text == "–" else (Decimal(text.replace(",", ".")), False)
+        if (stored.value, stored.suppressed) != expected:
+            raise SystemExit(
+                f"Import check: {key} of {code} is {stored.value} (suppressed "
+                f"{stored.suppressed}), the file says {text!r}."
+            )
+
+
+def measure_indicator_import(
+    *, args: argparse.Namespace, work_dir: Path
+) -> tuple[list[Result], dict]:
+    """Import a wide CSV of every synthetic area × 100 indicators, then again with new values.
+
+    Timed end to end (reading, checks, upsert) once each; afterwards the rows in the database
+    are counted and a few hundred cells compared with the file.
+    """
+    from quartierskompass.areas.indicator_import import import_indicators
+    from quartierskompass.areas.models import Area, IndicatorValue
+    from quartierskompass.core import synth
+    from quartierskompass.lib import tabular
+
+    system = synth.AREA_CODE_SYSTEM
+    areas = list(
+        Area.objects.filter(code_system=system).order_by("code").values_list("code", "name")
+    )
+    columns = [import_column(i) for i in range(IMPORT_COLUMNS)]
+    options = {
+        "system": system,
+        "code_column": "Gebiet",
+        "indicators": {header: key for header, key, _kind in columns},
+        "kinds": {key: kind for _header, key, kind in columns},
+        "date": IMPORT_DATE,
+        "attribution": "Bench (synthetisch)",
+    }
+    fresh_file, update_file = work_dir / "indikatoren.csv", work_dir / "indikatoren-neu.csv"
+    fresh = write_indicator_csv(fresh_file, areas, seed=f"{args.seed}:import:1")
+    update = write_indicator_csv(update_file, areas, seed=f"{args.seed}:import:2")
+    bench_values = IndicatorValue.objects.filter(indicator__key__startswith="bench-merkmal-")
+
+    def run_import(path: Path):
+        report = import_indicators(source=path, filename=path.name, **options)
+        if not report.ok:
+            raise SystemExit(f"Indicator import failed: {[str(e) for e in report.errors[:5]]}")
+        return report
+
+    before = IndicatorValue.objects.count()
+    print(f"  importing {fresh['cells']:,} values ({fresh_file.stat().st_size / 1e6:.1f} MB) …")
+    started = time.perf_counter()
+    with sql_time() as sql:
+        report = run_import(fresh_file)
+    fresh_seconds = time.perf_counter() - started
+    grown = IndicatorValue.objects.count() - before
+    suppressed = bench_values.filter(suppressed=True).count()
+    if not (grown == fresh["cells"] == report.counts[("values", "created")]):
+        raise SystemExit(f"Fresh import: {grown:,} rows more, {fresh['cells']:,} cells written.")
+    if suppressed != fresh["placeholders"]:
+        raise SystemExit(f"{suppressed:,} withheld values, {fresh['placeholders']:,} “–” written.")
+    check_samples(fresh["samples"], system)
+    print(f"  checked: {grown:,} rows more, {suppressed:,} of them withheld (“–”)")
+
+    print("  importing the same areas and indicators with new values (update) …")
+    started = time.perf_counter()
+    report = run_import(update_file)
+    update_seconds = time.perf_counter() - started
+    if IndicatorValue.objects.count() - before != grown:
+        raise SystemExit("The update added rows instead of updating them.")
+    if report.counts[("values", "updated")] != update["cells"]:
+        raise SystemExit(f"The update counted {dict(report.counts)}.")
+    if bench_values.filter(suppressed=True).count() != update["placeholders"]:
+        raise SystemExit("The update left withheld values from the first file.")
+    check_samples(update["samples"], system)
+    print("  checked: no new rows, the sampled cells hold the new values")
+
+    started = time.perf_counter()
+    tabular.read_table(fresh_file, filename=fresh_file.name, max_rows=2_000_000)
+    read_seconds = time.perf_counter() - started
+
+    results = []
+    for label, seconds, written in (
+        ("fresh", fresh_seconds, fresh),
+        ("update", update_seconds, update),
+    ):
+        per_million = seconds / written["cells"] * 1_000_000
+        result = Result(
+            f"indicator import, {label} ({written['cells']:,} values)",
+            [seconds],
+            goal=f"≤ {IMPORT_GOAL_SECONDS} s per 1,000,000",
+            extra=f"{written['cells'] / seconds:,.0f} values/s",
+        )
+        result.passed = per_million <= IMPORT_GOAL_SECONDS
+        result.rerun = lambda: run_import(update_file)
+        results.append(result)
+    facts = {
+        "areas": len(areas),
+        "cells": fresh["cells"],
+        "placeholders": fresh["placeholders"],
+        "megabytes": fresh["bytes"] / 1e6,
+        "read_seconds": read_seconds,
+        "sql_seconds": sql["seconds"],
+        "queries": sql["statements"],
+    }
+    return results, facts
+
+
+# --- the map layer of Berlin ------------------------------------------------------------------
+
+
+def import_berlin() -> dict:
+    """Berlin's LOR (berlin-lor preset: hierarchy, “Berlin” on top) and MSS 2021 indicators."""
+    from quartierskompass.areas import importer
+    from quartierskompass.areas.indicator_import import import_indicators
+    from quartierskompass.areas.models import Area, Indicator
+
+    for path in (PLR_FILE, HIERARCHY, MSS_FILE):
+        if not path.is_file():
+            raise SystemExit(f"Shared data missing: {path} (set QK_SHARED_DATA).")
+    preset = importer.PRESETS["berlin-lor"]
+    started = time.perf_counter()
+    areas = importer.import_areas(
+        source=PLR_FILE,
+        filename=PLR_FILE.name,
+        system=preset.system,
+        code_prop=preset.code_prop,
+        name_prop=preset.name_prop,
+        kind=preset.kind,
+        source_note=preset.source_note,
+        parent_table=HIERARCHY,
+        parent_filename=HIERARCHY.name,
+        levels=preset.levels,
+        root=preset.root,
+        valid_from=preset.valid_from,
+    )
+    area_seconds = time.perf_counter() - started
+    if not areas.ok:
+        raise SystemExit(f"Berlin's areas did not import: {[str(e) for e in areas.errors[:5]]}")
+    started = time.perf_counter()
+    values = import_indicators(
+        source=MSS_FILE,
+        filename=MSS_FILE.name,
+        system=preset.system,
+        code_column="PLR_ID",
+        date=MSS_DATE,
+        indicators={**MSS_RATES, "EW": "mss-ew"},
+        labels={"mss-s1": "Arbeitslosigkeit", "mss-ew": "Einwohnerinnen und Einwohner"},
+        kinds={**dict.fromkeys(MSS_RATES.values(), "rate"), "mss-ew": "count"},
+        suppressed_values=["-9999"],
+        attribution="SenStadt Berlin, Monitoring Soziale Stadtentwicklung 2021",
+        licence="dl-de/by-2-0",
+    )
+    value_seconds = time.perf_counter() - started
+    if not values.ok:
+        raise SystemExit(f"MSS 2021 did not import: {[str(e) for e in values.errors[:5]]}")
+    people = Indicator.objects.get(key="mss-ew")
+    Indicator.objects.filter(key__in=MSS_RATES.values()).update(base=people)
+    return {
+        "system": preset.system,
+        "root": Area.objects.get(code_system=preset.system, code=preset.root.code),
+        "areas": Area.objects.filter(code_system=preset.system).count(),
+        "area_seconds": area_seconds,
+        "values": values.counts[("values", "created")],
+        "value_seconds": value_seconds,
+    }
+
+
+def size_text(content: bytes) -> str:
+    return f"{len(content) / 1000:,.0f} kB (gzip {len(gzip.compress(content)) / 1000:,.0f} kB)"
+
+
+def measure_map(*, args: argparse.Namespace) -> tuple[list[Result], dict]:
+    """maplayer.layer, the map endpoint and the map page for a project linked to Berlin (542
+    Planungsräume), and the areas' GeoJSON endpoint for the whole code system."""
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.test import Client
+
+    from quartierskompass.accounts.models import Membership, Project, Role, User
+    from quartierskompass.areas import maplayer
+    from quartierskompass.areas.models import Indicator, ProjectArea
+
+    berlin = import_berlin()
+    project = Project.objects.create(slug="bench-berlin", name="Berlin (Bench)")
+    ProjectArea.objects.create(project=project, area=berlin["root"])
+    viewer = User.objects.create_user(username="bench-viewer", password=None)
+    Membership.objects.create(project=project, user=viewer, role=Role.VIEWER)
+    client = Client()
+    client.force_login(viewer)
+    indicator = Indicator.objects.get(key="mss-s1")
+    map_path = f"/api/v1/projects/{project.slug}/map?indicator=mss-s1&level=within"
+    geojson_path = f"/api/v1/areas/geojson?system={berlin['system']}"
+    page_path = f"/projekte/{project.slug}/karte/?indikator=mss-s1&ebene=within"
+
+    def layer(_item=None) -> dict:
+        return maplayer.layer(project, indicator=indicator, day=MSS_DATE, level="within")
+
+    def get(path: str) -> Callable:
+        def request(_item=None):
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {path} answered {response.status_code}")
+            return response
+
+        return request
+
+    first = layer()
+    features = first["areas"]["features"]
+    if len(features) != PLANNING_AREAS:
+        raise SystemExit(f"maplayer.layer gave {len(features)} areas, not {PLANNING_AREAS}.")
+    coloured = sum(f["properties"]["value"] is not None for f in features)
+    layer_json = json.dumps(first, cls=DjangoJSONEncoder).encode()
+    map_content = get(map_path)().content
+    answer = json.loads(map_content)
+    if len(answer["areas"]["features"]) != PLANNING_AREAS or answer["date"] != str(MSS_DATE):
+        raise SystemExit(
+            f"GET {map_path}: {len(answer['areas']['features'])} areas, {answer['date']}"
+        )
+    geojson_content = get(geojson_path)().content
+    geojson_features = len(json.loads(geojson_content)["features"])
+    page_content = get(page_path)().content
+
+    functions = {
+        "layer": layer,
+        "map": get(map_path),
+        "page": get(page_path),
+        "geojson": get(geojson_path),
+    }
+    times = time_together(functions, [project] * args.repeat, warmup=args.warmup)
+    layer_result = Result(
+        f"map layer: maplayer.layer(), {PLANNING_AREAS} Planungsräume",
+        times["layer"],
+        goal=f"≤ {MAP_GOAL_MS} ms",
+        extra=size_text(layer_json) + " as JSON",
+    )
+    layer_result.passed = layer_result.p95_ms <= MAP_GOAL_MS
+    layer_result.rerun = layer
+    map_result = Result(
+        f"GET /api/v1/projects/…/map?indicator=mss-s1&level=within ({PLANNING_AREAS} areas)",
+        times["map"],
+        goal=f"≤ {MAP_GOAL_MS} ms, ≤ {MAP_GOAL_BYTES / 1e6:g} MB",
+        extra=size_text(map_content),
+    )
+    map_result.passed = map_result.p95_ms <= MAP_GOAL_MS and len(map_content) <= MAP_GOAL_BYTES
+    map_result.rerun = functions["map"]
+    geojson_result = Result(
+        f"GET /api/v1/areas/geojson?system={berlin['system']} ({geojson_features} areas)",
+        times["geojson"],
+        extra=size_text(geojson_content),
+    )
+    geojson_result.rerun = functions["geojson"]
+    page_result = Result(
+        "GET map page /projekte/…/karte/?indikator=mss-s1 (HTML with the layer)",
+        times["page"],
+        extra=size_text(page_content),
+    )
+    page_result.rerun = functions["page"]
+    facts = berlin | {"coloured": coloured, "geojson_features": geojson_features}
+    return [layer_result, map_result, page_result, geojson_result], facts
+
+
 @contextmanager
 def recorded_queries() -> Iterator[list[tuple[str, tuple, float]]]:
     """Every query run inside, with its parameters and its time (to the microsecond)."""
@@ -334,6 +702,25 @@ def recorded_queries() -> Iterator[list[tuple[str, tuple, float]]]:
 
     with connection.execute_wrapper(record):
         yield queries
+
+
+@contextmanager
+def sql_time() -> Iterator[dict[str, float]]:
+    """Time spent in SQL inside, and the number of statements (without keeping them)."""
+    from django.db import connection
+
+    spent = {"seconds": 0.0, "statements": 0}
+
+    def record(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent["seconds"] += time.perf_counter() - started
+            spent["statements"] += 1
+
+    with connection.execute_wrapper(record):
+        yield spent
 
 
 def profile(result: Result) -> str:
@@ -357,7 +744,40 @@ def profile(result: Result) -> str:
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             lines += [f"      plan: {row[-1]}" for row in cursor.fetchall()]
-    return "\n".join(lines)
+    return "\n".join(lines + python_profile(result.rerun))
+
+
+def python_profile(rerun: Callable[[], object], top: int = 12) -> list[str]:
+    """Where the Python time of one more run goes: the project's functions by cumulative
+    time, then every function by its own time (cProfile makes both slower than measured)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    rerun()
+    profiler.disable()
+    entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+
+    def where(file: str, line: int, function: str) -> str:
+        for prefix in (
+            str(ROOT) + "/",
+            "site-packages/",
+            "python{}.{}/".format(*sys.version_info[:2]),
+        ):
+            if prefix in file:
+                file = file.split(prefix, 1)[1]
+        return f"{file}:{line} {function}"
+
+    def rows(key: Callable, keep: Callable) -> list[str]:
+        chosen = sorted((item for item in entries.items() if keep(item[0])), key=key)[:top]
+        return [
+            f"    {ct * 1000:9.1f} ms cum {tt * 1000:9.1f} ms own {nc:>9} calls  {where(*name)}"
+            for name, (_cc, nc, tt, ct, _callers) in chosen
+        ]
+
+    lines = ["  Python profile, the project's functions by cumulative time:"]
+    lines += rows(lambda item: -item[1][3], lambda name: "quartierskompass" in name[0])
+    lines.append("  Python profile, every function by its own time:")
+    lines += rows(lambda item: -item[1][2], lambda name: True)
+    return lines
 
 
 # --- data and report --------------------------------------------------------------------------
@@ -381,7 +801,7 @@ def row_counts() -> dict[str, int]:
     from quartierskompass.accounts.models import Programme, Project
     from quartierskompass.activities.models import Activity
     from quartierskompass.actors.models import Actor
-    from quartierskompass.areas.models import Area
+    from quartierskompass.areas.models import Area, Indicator, IndicatorValue
 
     return {
         "programmes": Programme.objects.count(),
@@ -389,6 +809,8 @@ def row_counts() -> dict[str, int]:
         "actors": Actor.objects.count(),
         "activities": Activity.objects.count(),
         "areas": Area.objects.count(),
+        "indicators": Indicator.objects.count(),
+        "indicator values": IndicatorValue.objects.count(),
     }
 
 
@@ -408,11 +830,11 @@ def machine() -> dict[str, str]:
 
 def table(results: list[Result]) -> list[str]:
     lines = [
-        "| measure | median ms | p95 ms | goal | ratio | result |",
+        "| measure | median ms | p95 ms | goal | ratio, size or rate | result |",
         "|---|---:|---:|---|---:|---|",
     ]
     for r in results:
-        ratio = f"{r.ratio:.2f}{r.ratio_label}" if r.ratio is not None else ""
+        ratio = f"{r.ratio:.2f}{r.ratio_label}" if r.ratio is not None else r.extra
         verdict = {True: "pass", False: "**MISSED**", None: ""}[r.passed]
         lines.append(
             f"| {r.name} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.goal} | {ratio} | {verdict} |"
@@ -420,10 +842,11 @@ def table(results: list[Result]) -> list[str]:
     return lines
 
 
-def report(args, results, facts, counts, data, profiles, largest) -> str:
+def report(args, results, facts, counts, data, profiles, largest, imported, berlin) -> str:
     lines = [
         f"Last run: {facts['date']}, scale {args.scale:g} (seed {args.seed}), "
-        f"{args.repeat} repetitions after {args.warmup} warm-up runs, year {YEAR}.",
+        f"{args.repeat} repetitions after {args.warmup} warm-up runs, year {YEAR}; "
+        "each indicator import ran once.",
         "",
         f"Machine: {facts['cpus']} CPUs ({facts['cpu']}, {facts['system']}), "
         f"Python {facts['python']}, SQLite {facts['sqlite']}, Django {facts['django']}; "
@@ -437,6 +860,20 @@ def report(args, results, facts, counts, data, profiles, largest) -> str:
         f"`synth` took {data['synth_seconds']:.1f} s; database size "
         f"{data['db_bytes'] / 1e6:.0f} MB.",
         "",
+        f"Indicator import: a wide CSV of {imported['areas']:,} synthetic areas × "
+        f"{IMPORT_COLUMNS} indicator columns ({imported['megabytes']:.1f} MB, semicolons, "
+        f"decimal commas, {imported['placeholders']:,} cells “–”), imported into the database "
+        f"above; every cell became one row (“–” as a withheld value), {IMPORT_SAMPLES} cells "
+        f"were compared with the file. Reading the file alone takes "
+        f"{imported['read_seconds']:.1f} s; the fresh import spent "
+        f"{imported['sql_seconds']:.1f} s in {imported['queries']:,} SQL statements.",
+        "",
+        f"Map: Berlin's LOR imported with the `berlin-lor` preset ({berlin['areas']:,} areas "
+        f"in {berlin['area_seconds']:.1f} s) and the MSS 2021 index indicators "
+        f"({berlin['values']:,} values in {berlin['value_seconds']:.1f} s); a project linked to "
+        f"“Berlin”, level `within`: {PLANNING_AREAS} Planungsräume, {berlin['coloured']} of "
+        f"them with a value of `mss-s1` for {MSS_DATE.isoformat()}; requests by a viewer.",
+        "",
         *table(results),
         "",
     ]
@@ -444,7 +881,7 @@ def report(args, results, facts, counts, data, profiles, largest) -> str:
     lines.append(
         "Every goal was met."
         if not missed
-        else "Missed: " + ", ".join(r.name for r in missed) + " (query plans below)."
+        else "Missed: " + ", ".join(r.name for r in missed) + " (query plans and profiles below)."
     )
     if profiles:
         lines += ["", "```", *profiles, "```"]
@@ -486,12 +923,21 @@ def run(args: argparse.Namespace, data_dir: Path) -> None:
     results += measure_programme_matrix(programme, args=args)
     print("Measuring the pages …")
     results += measure_pages(projects, args=args)
+    print("Measuring the indicator import …")
+    work_dir = data_dir / "bench-files"
+    work_dir.mkdir()
+    imported_results, imported = measure_indicator_import(args=args, work_dir=work_dir)
+    results += imported_results
+    print("Measuring the map layer of Berlin …")
+    map_results, berlin = measure_map(args=args)
+    results += map_results
+    print("Profiling missed goals …" if any(r.passed is False for r in results) else "")
     profiles = [profile(r) for r in results if r.passed is False]
     print()
     print("\n".join(table(results)))
     for text in profiles:
         print("\n" + text)
-    section = report(args, results, machine(), counts, data, profiles, largest)
+    section = report(args, results, machine(), counts, data, profiles, largest, imported, berlin)
     if not args.no_write:
         write_doc(section)
         print(f"\nWritten to {DOC.relative_to(ROOT)}.")

@@ -175,8 +175,11 @@ def project_map(request: HttpRequest, slug: str, query: Query[MapQuery]):
         indicator = Indicator.objects.filter(key=query.indicator).first()
         if indicator is None:
             raise HttpError(404, f"Unbekannter Indikator „{query.indicator}“.")
+    areas = maplayer.project_areas(project, query.level)
     day = query.date
     if indicator and day is None:
-        dates = maplayer.dates_for(indicator, maplayer.project_areas(project, query.level))
+        dates = maplayer.dates_for(indicator, areas)
         day = dates[0] if dates else None
-    return JsonResponse(maplayer.layer(project, indicator=indicator, day=day, level=query.level))
+    return JsonResponse(
+        maplayer.layer(project, indicator=indicator, day=day, level=query.level, areas=areas)
+    )

@@ -77,7 +77,9 @@ class Area(models.Model):
         """This area and every area below it, one query per level."""
         ids, level = [self.pk], [self.pk]
         while level:
-            level = list(Area.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+            level = list(
+                Area.objects.filter(parent_id__in=level).order_by().values_list("pk", flat=True)
+            )
             ids += level
         return ids
 

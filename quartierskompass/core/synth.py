@@ -6,15 +6,19 @@ Every random choice comes from a `random.Random` seeded with the seed and a fixe
 every timestamp is fixed, so two runs with the same seed give the same rows in the same order,
 whatever the chunk size, the clock or the hash seed.
 
-The work is a list of steps (`STEPS`); later issues append their own steps for the actor
-network (``ties``) and ``indicator values``, which are not generated yet.
+The work is a list of steps (`STEPS`); a later issue appends its own step for the actor
+network (``ties``), which is not generated yet. The ``indicator values`` step gives every
+area 25 social indicators (counts, rates with their base count, two indexes) at four
+reference dates – 1,000,000 values at scale 1.0.
 
 Synthetic rows are recognisable: programmes start with ``synth-programm-``, their projects
-with ``synth-``, areas use the code system ``synth-plr``.
+with ``synth-``, areas use the code system ``synth-plr``, indicator keys start with
+``synth-``.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import time
@@ -25,19 +29,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from quartierskompass.accounts.models import Programme, Project
 from quartierskompass.activities.models import Activity, Need, Status, TargetGroup
 from quartierskompass.actors.models import Actor, ActorType
-from quartierskompass.areas.models import Area
+from quartierskompass.areas.models import Area, Indicator, IndicatorValue
 from quartierskompass.soni.model import FIELD_ORDER, equal_shares
 from quartierskompass.soni.models import Principle, WorkForm
 
 PROGRAMME_PREFIX = "synth-programm-"
 PROJECT_PREFIX = "synth-"
 AREA_CODE_SYSTEM = "synth-plr"
+INDICATOR_PREFIX = "synth-"
 
 # DESIGN §6 at scale 1.0. The area hierarchy follows Berlin's LOR:
 # Bezirk → Bezirksregion → Planungsraum.
@@ -78,6 +83,8 @@ LABELS = {
     "links: work_forms": "Arbeitsformen",
     "links: principles": "Prinzipien",
     "links: partners": "Partner",
+    "indicators": "Indikatoren",
+    "indicator values": "Indikatorwerte",
 }
 
 
@@ -106,6 +113,11 @@ class Plan:
     @property
     def activities(self) -> int:
         return self.projects * ACTIVITIES_PER_PROJECT
+
+    @property
+    def indicator_values(self) -> int:
+        """Every indicator for every area (all three levels) at every reference date."""
+        return self.areas * len(INDICATORS) * len(INDICATOR_DATES)
 
 
 def plan(*, scale: float) -> Plan:
@@ -662,11 +674,282 @@ def make_actors_and_activities(*, context: Context) -> None:
             )
 
 
-# The extension point: later issues add Step("ties", …) and Step("indicator values", …).
+# --- indicator values ------------------------------------------------------------------------
+
+INDICATOR_DATES = (date(2021, 12, 31), date(2022, 12, 31), date(2023, 12, 31), date(2024, 12, 31))
+INDICATOR_SOURCE = "Synthetische Daten (quartierskompass synth), keine echte Statistik"
+VALUE_BATCH_SIZE = 10_000
+SMALL_COUNT = 3  # public statistics suppress counts below 3 (DESIGN §6 Privacy)
+HIGHER_WORSE = Indicator.Polarity.HIGHER_WORSE
+HIGHER_BETTER = Indicator.Polarity.HIGHER_BETTER
+
+
+@dataclass(frozen=True)
+class SynthIndicator:
+    """One synthetic indicator (its key without INDICATOR_PREFIX).
+
+    A rate is ``numerator / weight × per``: the numerator is a count (Arbeitslose for the
+    Arbeitslosenquote) or a hidden sum of its own (rate × base), the weight is its ``base``
+    count, so a parent area's rate is its children's rates weighted by the base, as
+    `areas.profile` aggregates. An index is weighted by the inhabitants.
+    """
+
+    key: str
+    label_de: str
+    label_en: str
+    kind: str
+    unit: str = ""
+    base: str = ""
+    numerator: str = ""
+    per: int = 100
+    decimals: int = 1
+    polarity: str = Indicator.Polarity.NEUTRAL
+
+    @property
+    def weight(self) -> str:
+        return self.base or "einwohner"
+
+
+def _count(
+    key: str, de: str, en: str, polarity: str = Indicator.Polarity.NEUTRAL, unit: str = "Personen"
+):
+    return SynthIndicator(key, de, en, Indicator.Kind.COUNT, unit, decimals=0,
+                          polarity=polarity)  # fmt: skip
+
+
+def _rate(key: str, de: str, en: str, base: str, numerator: str = "", **options):
+    options.setdefault("unit", "%")
+    return SynthIndicator(key, de, en, Indicator.Kind.RATE, base=base, numerator=numerator,
+                          **options)  # fmt: skip
+
+
+# 12 counts, 11 rates (each with its base count), 2 indexes: 25 indicators.
+INDICATORS: list[SynthIndicator] = [
+    _count("einwohner", "Einwohnerinnen und Einwohner", "Inhabitants"),
+    _count("einwohner-u18", "Einwohner unter 18 Jahren", "Inhabitants under 18"),
+    _count("einwohner-65plus", "Einwohner ab 65 Jahren", "Inhabitants aged 65 and over"),
+    _count("haushalte", "Haushalte", "Households", unit="Haushalte"),
+    _count("arbeitslose", "Arbeitslose (SGB II und III)", "Unemployed people", HIGHER_WORSE),
+    _count("sgb2", "Personen mit Leistungen nach SGB II", "People on SGB II benefits",
+           HIGHER_WORSE),
+    _count("kinder-sgb2", "Kinder unter 18 mit Leistungen nach SGB II",
+           "Children under 18 on SGB II benefits", HIGHER_WORSE),
+    _count("grundsicherung-alter", "Grundsicherung im Alter", "Basic income in old age",
+           HIGHER_WORSE),
+    _count("alleinerziehende", "Haushalte Alleinerziehender", "Single-parent households",
+           unit="Haushalte"),
+    _count("zuzuege", "Zuzüge", "People moving in"),
+    _count("fortzuege", "Fortzüge", "People moving out"),
+    _count("wohnungen", "Wohnungen", "Dwellings", unit="Wohnungen"),
+    _rate("anteil-u18", "Anteil unter 18-Jährige", "Share under 18", "einwohner",
+          "einwohner-u18"),
+    _rate("anteil-65plus", "Anteil ab 65-Jährige", "Share aged 65 and over", "einwohner",
+          "einwohner-65plus"),
+    _rate("arbeitslosenquote", "Arbeitslosigkeit", "Unemployment", "einwohner",
+          "arbeitslose", decimals=2, polarity=HIGHER_WORSE),
+    _rate("sgb2-quote", "Transferbezug (SGB II)", "Receiving benefits (SGB II)", "einwohner",
+          "sgb2", decimals=2, polarity=HIGHER_WORSE),
+    _rate("kinderarmut", "Kinderarmut", "Child poverty", "einwohner-u18", "kinder-sgb2",
+          decimals=2, polarity=HIGHER_WORSE),
+    _rate("altersarmut", "Altersarmut", "Old-age poverty", "einwohner-65plus",
+          "grundsicherung-alter", decimals=2, polarity=HIGHER_WORSE),
+    _rate("anteil-alleinerziehende", "Anteil Alleinerziehende", "Share of single parents",
+          "haushalte", "alleinerziehende", polarity=HIGHER_WORSE),
+    _rate("migrationshintergrund", "Einwohner mit Migrationshintergrund",
+          "Inhabitants with a migration background", "einwohner"),
+    _rate("wohndauer-5-jahre", "Wohndauer über 5 Jahre", "Living here for over 5 years",
+          "einwohner", polarity=HIGHER_BETTER),
+    _rate("wohnflaeche", "Wohnfläche je Einwohner", "Living space per inhabitant",
+          "einwohner", per=1, unit="m²", polarity=HIGHER_BETTER),
+    _rate("mietbelastung", "Mietbelastungsquote", "Rent-to-income ratio", "haushalte",
+          polarity=HIGHER_WORSE),
+    SynthIndicator("statusindex", "Statusindex (standardisiert)", "Status index (standardised)",
+                   Indicator.Kind.INDEX, per=1, decimals=2, polarity=HIGHER_WORSE),
+    SynthIndicator("dynamikindex", "Dynamikindex (1 positiv, 3 stabil, 5 negativ)",
+                   "Dynamics index (1 positive, 3 stable, 5 negative)", Indicator.Kind.INDEX,
+                   per=1, decimals=1, polarity=HIGHER_WORSE),
+]  # fmt: skip
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return min(high, max(low, value))
+
+
+def _leaf_series(rng: random.Random) -> list[dict[str, float]]:
+    """The true figures of one planning area at each reference date.
+
+    Counts are whole numbers; the other entries are the hidden sums behind the rates and
+    indexes (rate × base), so that parents can add them up. A latent social status drives
+    poverty, unemployment and age structure alike, so the indicators correlate as in real
+    statistics; about 3 % of the areas are nearly uninhabited (parks, industry), where
+    counts fall below 3.
+    """
+    small = rng.random() < 0.03
+    people = rng.lognormvariate(4.5, 0.8) if small else rng.lognormvariate(8.4, 0.45)
+    status, trend = rng.gauss(0, 1), rng.gauss(0, 0.08)
+    growth = rng.gauss(0.006, 0.01)
+    young = _clamp(16 + 2 * status + rng.gauss(0, 3), 4, 35)
+    old = _clamp(20 - 2 * status + rng.gauss(0, 5), 3, 45)
+    household = _clamp(1.85 + 0.1 * status + rng.gauss(0, 0.15), 1.2, 2.8)
+    migration = _clamp(30 + 10 * status + rng.gauss(0, 8), 2, 85)
+    jobless = _clamp(5 + 2.5 * status + rng.gauss(0, 1), 0.3, 25)
+    benefits = _clamp(12 + 7 * status + rng.gauss(0, 3), 0.5, 60)
+    old_poverty = _clamp(5 + 3 * status + rng.gauss(0, 2), 0.2, 40)
+    single = _clamp(6 + 2 * status + rng.gauss(0, 1.5), 0.3, 25)
+    stay = _clamp(60 - 5 * status + rng.gauss(0, 8), 20, 90)
+    space = _clamp(40 - 3 * status + rng.gauss(0, 4), 22, 70)
+    rent = _clamp(28 + 3 * status + rng.gauss(0, 3), 15, 50)
+    moves, flats = rng.uniform(0.08, 0.16), rng.uniform(1.01, 1.06)
+    dynamics = 1 if trend < -0.05 else 5 if trend > 0.05 else 3
+    series = []
+    for year in range(len(INDICATOR_DATES)):
+        noise, balance = rng.gauss(0, 1), rng.gauss(0, 1)
+        worse = math.exp(trend * year)
+        p = round(people * (1 + growth) ** year)
+        u18, o65, households = round(p * young / 100), round(p * old / 100), round(p / household)
+        series.append(
+            {
+                "einwohner": p,
+                "einwohner-u18": u18,
+                "einwohner-65plus": o65,
+                "haushalte": households,
+                "arbeitslose": round(p * jobless * worse * (1 + 0.04 * noise) / 100),
+                "sgb2": round(p * benefits * worse / 100),
+                "kinder-sgb2": round(u18 * min(90.0, benefits * 1.5 * worse) / 100),
+                "grundsicherung-alter": round(o65 * min(60.0, old_poverty * worse) / 100),
+                "alleinerziehende": round(households * single / 100),
+                "zuzuege": round(p * moves * (1 + 0.1 * balance)),
+                "fortzuege": round(p * moves * (1 - 0.1 * balance)),
+                "wohnungen": round(households * flats),
+                "migrationshintergrund": p * min(95.0, migration + 0.5 * year) / 100,
+                "wohndauer-5-jahre": p * stay / 100,
+                "wohnflaeche": p * space,
+                "mietbelastung": households * min(60.0, rent * worse**0.5) / 100,
+                "statusindex": p * (status + 2 * trend * year),
+                "dynamikindex": p * dynamics,
+            }
+        )
+    return series
+
+
+def _published(figures: dict[str, float], *, leaf: bool) -> list[tuple[float | int | None, bool]]:
+    """(value, suppressed) of every indicator, in INDICATORS order, from the true figures.
+
+    In planning areas, counts of 1 or 2 are suppressed, and so is every rate built on one
+    (its numerator or its base) – it would give the count away.
+    """
+    out: list[tuple[float | int | None, bool]] = []
+    for indicator in INDICATORS:
+        if indicator.kind == Indicator.Kind.COUNT:
+            value = figures[indicator.key]
+            hidden = leaf and 0 < value < SMALL_COUNT
+            out.append((None, True) if hidden else (int(value), False))
+            continue
+        weight = figures[indicator.weight]
+        numerator = figures[indicator.numerator or indicator.key]
+        small = 0 < weight < SMALL_COUNT or (indicator.numerator and 0 < numerator < SMALL_COUNT)
+        if not weight or (leaf and small):
+            out.append((None, True))
+        else:
+            out.append((round(numerator / weight * indicator.per, indicator.decimals), False))
+    return out
+
+
+def _create_indicators() -> list[int]:
+    """The 25 indicators (bases set), their primary keys in INDICATORS order."""
+    created = Indicator.objects.bulk_create(
+        Indicator(
+            key=INDICATOR_PREFIX + i.key,
+            label_de=f"{i.label_de} (synthetisch)",
+            label_en=f"{i.label_en} (synthetic)",
+            kind=i.kind,
+            unit=i.unit,
+            polarity=i.polarity,
+            decimals=i.decimals,
+            source=INDICATOR_SOURCE,
+            licence="CC0",
+            position=1000 + n,
+        )
+        for n, i in enumerate(INDICATORS)
+    )
+    pks = {i.key: obj.pk for i, obj in zip(INDICATORS, created, strict=True)}
+    for indicator, obj in zip(INDICATORS, created, strict=True):
+        if indicator.base:
+            obj.base_id = pks[indicator.base]
+    Indicator.objects.bulk_update([o for o in created if o.base_id], ["base"])
+    return [obj.pk for obj in created]
+
+
+def make_indicator_values(*, context: Context) -> None:
+    """Every indicator for every synthetic area at four reference dates.
+
+    Planning areas get drawn figures (in code order, from one generator); regions and
+    districts the sums of their children, their rates weighted by the base – what a
+    statistics office publishes per level. Written with one prepared INSERT per batch.
+    """
+    rng = context.rng("indicator values")
+    areas = list(
+        Area.objects.filter(code_system=AREA_CODE_SYSTEM)
+        .order_by("code")
+        .values_list("pk", "parent_id")
+    )
+    children: dict[int, list[int]] = {}
+    for pk, parent in areas:
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    figures: dict[int, list[dict[str, float]]] = {}
+    for pk, _parent in areas:
+        if pk not in children:
+            figures[pk] = _leaf_series(rng)
+
+    def total(pk: int) -> list[dict[str, float]]:
+        if pk not in figures:
+            kids = [total(kid) for kid in children[pk]]
+            figures[pk] = [
+                {key: sum(kid[year][key] for kid in kids) for key in kids[0][year]}
+                for year in range(len(INDICATOR_DATES))
+            ]
+        return figures[pk]
+
+    published = {
+        pk: [_published(year, leaf=pk not in children) for year in total(pk)]
+        for pk, _parent in areas
+    }
+    date_field = IndicatorValue._meta.get_field("date")
+    days = [date_field.get_db_prep_save(day, connection) for day in INDICATOR_DATES]
+    area_ids = sorted(published)  # the order of the unique index: quickest to insert
+    q = connection.ops.quote_name
+    columns = ", ".join(q(c) for c in ("indicator_id", "area_id", "date", "value", "suppressed"))
+    sql = f"INSERT INTO {q(IndicatorValue._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+
+    def rows():
+        for n, indicator_id in enumerate(indicator_ids):
+            for area_id in area_ids:
+                for day, values in zip(days, published[area_id], strict=True):
+                    value, suppressed = values[n]
+                    yield indicator_id, area_id, day, value, suppressed
+
+    written = 0
+    with transaction.atomic():
+        indicator_ids = _create_indicators()
+        with connection.cursor() as cursor:
+            for batch in itertools.batched(rows(), VALUE_BATCH_SIZE):
+                cursor.executemany(sql, batch)
+                written += len(batch)
+    context.counts["indicators"] += len(indicator_ids)
+    context.counts["indicator values"] += written
+    context.progress(
+        f"Indikatorwerte: {number(written)} ({len(indicator_ids)} Indikatoren, "
+        f"{len(INDICATOR_DATES)} Stichtage, {number(len(areas))} Gebiete) ({context.elapsed()})"
+    )
+
+
+# The extension point: a later issue adds Step("ties", …).
 STEPS: list[Step] = [
     Step("areas", make_areas),
     Step("programmes and projects", make_projects),
     Step("actors and activities", make_actors_and_activities),
+    Step("indicator values", make_indicator_values),
 ]
 
 
@@ -696,16 +979,29 @@ def synth_projects() -> QuerySet[Project]:
     return Project.objects.filter(programme__in=synth_programmes(), slug__startswith=PROJECT_PREFIX)
 
 
+def synth_indicators() -> QuerySet[Indicator]:
+    """The indicators `generate` made (their keys start with INDICATOR_PREFIX)."""
+    return Indicator.objects.filter(key__in=[INDICATOR_PREFIX + i.key for i in INDICATORS])
+
+
 def has_synth_data() -> bool:
-    """Whether an earlier run left synthetic programmes or areas behind."""
-    return synth_programmes().exists() or Area.objects.filter(code_system=AREA_CODE_SYSTEM).exists()
+    """Whether an earlier run left synthetic programmes, areas or indicators behind."""
+    return (
+        synth_programmes().exists()
+        or Area.objects.filter(code_system=AREA_CODE_SYSTEM).exists()
+        or synth_indicators().exists()
+    )
 
 
 def delete_synth_data(*, progress: Progress = lambda text: None) -> dict[str, int]:
-    """Remove every synthetic programme, project (with its rows) and area."""
+    """Remove every synthetic programme, project (with its rows), area and indicator."""
     projects = synth_projects()
     deleted: Counter = Counter()
     with transaction.atomic():
+        # One DELETE for the million values (nothing depends on them), before the cascades.
+        deleted.update(IndicatorValue.objects.filter(indicator__in=synth_indicators()).delete()[1])
+        synth_indicators().update(base=None)
+        deleted.update(synth_indicators().delete()[1])
         # Activities first: they protect their areas, and actors would otherwise be
         # unlinked from them one by one (SET_NULL) before being deleted.
         _total, by_model = Activity.with_deleted.filter(project__in=projects).delete()
@@ -724,6 +1020,8 @@ def delete_synth_data(*, progress: Progress = lambda text: None) -> dict[str, in
             ("areas", "areas.Area"),
             ("actors", "actors.Actor"),
             ("activities", "activities.Activity"),
+            ("indicators", "areas.Indicator"),
+            ("indicator values", "areas.IndicatorValue"),
         )
     }
     progress(
@@ -744,7 +1042,8 @@ def generate(
 ) -> SynthReport:
     """Generate the synthetic dataset for ``scale``; refuse to add to existing synthetic data.
 
-    With ``replace`` the previous synthetic programmes, projects and areas are deleted first.
+    With ``replace`` the previous synthetic programmes, projects, areas and indicators are
+    deleted first.
     Raises `SynthDataExists` when there is synthetic data and ``replace`` is false.
     """
     if chunk_size < 1:

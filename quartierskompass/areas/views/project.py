@@ -69,9 +69,7 @@ def _map_choice(request: HttpRequest, project: Project) -> dict:
     level = level if level in maplayer.LEVELS else "within"
     areas = maplayer.project_areas(project, level)
     indicators = list(
-        Indicator.objects.filter(
-            values__area__in=[pk for a in areas for pk in a.descendant_ids()]
-        ).distinct()
+        Indicator.objects.filter(values__area__in=maplayer.subtree_ids(areas)).distinct()
     )
     indicator = next(
         (i for i in indicators if i.key == request.GET.get("indikator")),
@@ -82,6 +80,7 @@ def _map_choice(request: HttpRequest, project: Project) -> dict:
     day = next((d for d in dates if d.isoformat() == wanted), dates[0] if dates else None)
     return {
         "level": level,
+        "areas": areas,
         "indicators": indicators,
         "indicator": indicator,
         "dates": dates,
@@ -93,7 +92,11 @@ def _map_choice(request: HttpRequest, project: Project) -> dict:
 def project_map(request: HttpRequest, project: Project) -> HttpResponse:
     choice = _map_choice(request, project)
     layer = maplayer.layer(
-        project, indicator=choice["indicator"], day=choice["day"], level=choice["level"]
+        project,
+        indicator=choice["indicator"],
+        day=choice["day"],
+        level=choice["level"],
+        areas=choice["areas"],
     )
     tiles = "ohne-karte" not in request.GET and bool(settings.QK_TILE_URL)
     config = {

@@ -12,9 +12,10 @@ class Command(BaseCommand):
     help = (
         "Generate synthetic data for benchmarks, the same for the same seed: at --scale 1.0 "
         "DESIGN §6's church-wide instance with 10 programmes, 1,500 projects, 60,000 actors, "
-        "150,000 activities and 10,000 areas (code system synth-plr); every count is "
-        "multiplied by the scale. Ties (actor network) and indicator values are not generated "
-        "yet. Refuses to run when synthetic data exists, unless --replace is given."
+        "150,000 activities, 10,000 areas (code system synth-plr) and 1,000,000 indicator "
+        "values (25 indicators keyed synth-…, 4 reference dates); every count is multiplied "
+        "by the scale. Ties (actor network) are not generated yet. Refuses to run when "
+        "synthetic data exists, unless --replace is given."
     )
 
     def add_arguments(self, parser) -> None:
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="delete the previous synthetic programmes, projects and areas first",
+            help="delete the previous synthetic programmes, projects, areas and indicators first",
         )
         parser.add_argument(
             "--chunk-size",
@@ -46,7 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Erzeuge synthetische Daten, Maßstab {scale:g}, Seed {options['seed']}: "
             f"{synth.number(planned.projects)} Projekte, "
-            f"{synth.number(planned.activities)} Aktivitäten."
+            f"{synth.number(planned.activities)} Aktivitäten, "
+            f"{synth.number(planned.indicator_values)} Indikatorwerte."
         )
         try:
             report = synth.generate(
@@ -70,7 +72,7 @@ class Command(BaseCommand):
 
     def _summary(self, report: synth.SynthReport) -> None:
         counts = report.counts
-        kinds = ("programmes", "projects", "areas", "actors", "activities")
+        kinds = ("programmes", "projects", "areas", "actors", "activities", "indicator values")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Fertig in {report.seconds:.1f} s: "
@@ -84,4 +86,4 @@ class Command(BaseCommand):
                 "Verknüpfungen: "
                 + ", ".join(f"{synth.number(counts[k])} {synth.LABELS.get(k, k)}" for k in links)
             )
-        self.stdout.write("Beziehungen (ties) und Indikatorwerte werden noch nicht erzeugt.")
+        self.stdout.write("Beziehungen (ties) werden noch nicht erzeugt.")
