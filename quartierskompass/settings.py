@@ -29,7 +29,7 @@ try:
     CSRF_TRUSTED_ORIGINS = e.env_list("CSRF_TRUSTED_ORIGINS", [])
     _DATABASE_URL = e.env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'quartierskompass.sqlite3'}")
     _SECURE = e.env_bool("QK_HTTPS", not DEBUG)
-    _BEHIND_PROXY = e.env_bool("QK_BEHIND_PROXY", False)
+    QK_BEHIND_PROXY = _BEHIND_PROXY = e.env_bool("QK_BEHIND_PROXY", False)
     _HSTS_SECONDS = e.env_int("QK_HSTS_SECONDS", 31_536_000 if _SECURE else 0, minimum=0)
     _MAIL_BACKEND = e.env_choice("EMAIL_BACKEND", "console", ("console", "smtp", "file"))
     _MAIL_OPTIONS = {
@@ -49,6 +49,7 @@ try:
     AXES_FAILURE_LIMIT = e.env_int("QK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
     _STATIC_MANIFEST = e.env_bool("QK_STATIC_MANIFEST", not DEBUG)
     QK_MAX_UPLOAD_MB = e.env_int("QK_MAX_UPLOAD_MB", 20, minimum=1)
+    QK_PUBLIC_RATE_LIMIT = e.env_int("QK_PUBLIC_RATE_LIMIT", 120, minimum=1)
     QK_TILE_URL = e.env_str("QK_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     QK_TILE_ATTRIBUTION = e.env_str(
         "QK_TILE_ATTRIBUTION",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "quartierskompass.areas",
     "quartierskompass.actors",
     "quartierskompass.activities",
+    "quartierskompass.finder",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -168,7 +168,13 @@ class TestControlCharacters:
 
         response = client_for(koordinatorin).post(
             reverse("accounts:project_edit", args=[projekt.slug]),
-            {"name": "Neu\x00er Name", "description": "Be\x01schreibung", "weak_threshold": 10},
+            {
+                "name": "Neu\x00er Name",
+                "description": "Be\x01schreibung",
+                "weak_threshold": 10,
+                "review_after_months": 12,
+                "hide_after_months": 18,
+            },
         )
         assert response.status_code == 200
         assert set(response.context["form"].errors) == {"name", "description"}

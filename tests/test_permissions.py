@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quartierskompass.accounts.models import Membership, Project, Role
 from quartierskompass.accounts.permissions import Access, get_for_user, get_project_for_user
+from quartierskompass.actors.models import Actor, Tie, TieKind
 from quartierskompass.areas.models import Area, ProjectArea
 from tests.factories import make_activity
 
@@ -45,7 +46,13 @@ PAGES = [
         "accounts:project_edit",
         Access.MANAGE,
         "post",
-        {"name": "Neu", "description": "", "weak_threshold": 10},
+        {
+            "name": "Neu",
+            "description": "",
+            "weak_threshold": 10,
+            "review_after_months": 12,
+            "hide_after_months": 18,
+        },
     ),
     Page(
         "accounts:member_add",
@@ -77,7 +84,30 @@ PAGES = [
     Page("areas:project_area_add", Access.WRITE, "post", {"area": "@area"}),
     Page("areas:project_area_remove", Access.WRITE, "post", target="project_area"),
     Page("areas:map", Access.READ),
+    Page("actors:list", Access.READ),
+    Page("actors:detail", Access.READ, target="actor"),
+    Page("actors:create", Access.WRITE),
+    Page("actors:create", Access.WRITE, "post", {"name": "Neuer Verein"}),
+    Page("actors:edit", Access.WRITE, target="actor"),
+    Page("actors:edit", Access.WRITE, "post", {"name": "Umbenannt"}, "actor"),
+    Page("actors:merge", Access.WRITE, "post", {"other": "@other_actor"}, "actor"),
+    Page("actors:delete", Access.WRITE, "post", target="actor"),
+    Page(
+        "actors:tie_add",
+        Access.WRITE,
+        "post",
+        {"other": "@other_actor", "kind": "@tie_kind", "strength": 2, "direction": "both"},
+        "actor",
+    ),
+    Page("actors:tie_delete", Access.WRITE, "post", target="tie"),
     Page("activities:matrix_cell", Access.READ, extra=("I",)),
+    Page("actors:network", Access.READ),
+    # A form post carries the same JSON as the page's fetch (which gets 204) and redirects.
+    Page("actors:network_positions", Access.WRITE, "post", {"positions": '{"positions": {}}'}),
+    Page("actors:import", Access.WRITE),
+    Page("actors:import_confirm", Access.WRITE, "post"),
+    Page("actors:export", Access.READ, extra=("xlsx",)),
+    Page("actors:template", Access.READ),
 ]
 
 PERSONAS = [
@@ -127,6 +157,15 @@ def test_page_answers_each_persona_by_role(
         "deleted_activity": make_activity(projekt, "Gelöscht", fields="S"),
         "area": Area.objects.create(code_system="t", code="1", name="Gebiet"),
     }
+    targets["actor"] = Actor.objects.create(project=projekt, name="Verein")
+    targets["other_actor"] = Actor.objects.create(project=projekt, name="Schule")
+    targets["tie_kind"] = TieKind.objects.get(code="kooperation")
+    targets["tie"] = Tie.objects.create(
+        project=projekt,
+        source=targets["actor"],
+        target=targets["other_actor"],
+        kind=TieKind.objects.get(code="information"),
+    )
     targets["project_area"] = ProjectArea.objects.create(
         project=projekt, area=Area.objects.create(code_system="t", code="2", name="Zweites")
     )

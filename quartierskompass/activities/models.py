@@ -24,6 +24,8 @@ from quartierskompass.accounts.models import ProjectOwnedModel, ProjectOwnedQuer
 from quartierskompass.core.models import Taxonomy
 from quartierskompass.core.validators import validate_clean_text
 from quartierskompass.lib.languages import LANGUAGES
+from quartierskompass.lib.schedule import ScheduleError, parse_schedule
+from quartierskompass.lib.text import fold
 from quartierskompass.soni.model import FIELD_LEVEL, FIELD_ORDER, Level
 
 SHARE_FIELDS = {code: f"share_{code.lower()}" for code in FIELD_ORDER}
@@ -253,6 +255,15 @@ class Activity(ProjectOwnedModel):
         related_name="+",
         verbose_name=_("checked by"),
     )
+    public_hidden = models.BooleanField(
+        _("do not publish"), default=False,
+        help_text=_("Keeps the offer internal: the team finds it, the public Wegweiser does not."),
+    )
+    # Derived on every save: weekly hours read from ``schedule`` (empty when it cannot be read)
+    # and the lower-case, umlaut-folded text the Hilfelotse searches. Bulk writers call
+    # ``refresh_derived()`` themselves.
+    opening_hours = models.JSONField(default=list, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ActivityManager()
@@ -327,6 +338,28 @@ class Activity(ProjectOwnedModel):
             }
         if errors:
             raise ValidationError(errors)
+
+    def refresh_derived(self) -> None:
+        """Opening hours from the schedule text and the search text (see the fields)."""
+        try:
+            self.opening_hours = [o.as_dict() for o in parse_schedule(self.schedule)]
+        except ScheduleError:
+            self.opening_hours = []
+        provider = self.responsible.name if self.responsible_id and self.responsible else ""
+        self.search_text = fold(" ".join(
+            (self.title, self.description, self.eligibility, self.cost, provider)
+        ))
+
+    @property
+    def schedule_unreadable(self) -> bool:
+        return bool(self.schedule.strip()) and not self.opening_hours
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "opening_hours", "search_text"}
+        super().save(*args, **kwargs)
 
     def move_to_trash(self) -> None:
         self.deleted_at = timezone.now()

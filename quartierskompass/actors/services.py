@@ -71,6 +71,7 @@ def save_actor(
     actor.updated_by, actor.updated_at = user, timezone.now()
     actor.full_clean(exclude=["project"])
     actor.save()
+    _refresh_activity_search(actor)
     if areas_served is not None:
         actor.areas_served.set(areas_served)
     from quartierskompass.areas.locate import assign_area
@@ -78,6 +79,17 @@ def save_actor(
     assign_area(actor)
     ChangeLog.record(obj=actor, action=action, user=user)
     return actor
+
+
+def _refresh_activity_search(actor: Actor) -> None:
+    """The Hilfelotse finds offers by their provider's name too."""
+    from quartierskompass.activities.models import Activity
+
+    activities = list(Activity.with_deleted.filter(responsible=actor).select_related(
+        "responsible"))
+    for activity in activities:
+        activity.refresh_derived()
+    Activity.with_deleted.bulk_update(activities, ["search_text"], batch_size=500)
 
 
 @transaction.atomic
