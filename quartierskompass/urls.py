@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("quartierskompass.activities.urls")),
     path("", include("quartierskompass.areas.urls")),
     path("", include("quartierskompass.actors.urls")),
+    path("", include("quartierskompass.finder.urls")),
     path("sprache/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),
