@@ -30,6 +30,11 @@ PROJECTS = [
             "Demo-Projekt: Personen, Gemeinde und Einrichtungen sind erfunden; das Gebiet und "
             "seine Statistik gibt es wirklich."
         ),
+        "wegweiser_enabled": True,
+        "wegweiser_intro": (
+            "Hier finden Sie Hilfe und Treffpunkte im Falkenhagener Feld. Alle Angebote sind "
+            "in der Nähe. Viele kosten nichts. Rufen Sie an oder kommen Sie vorbei."
+        ),
     },
     {
         "slug": "wilhelmstadt",
@@ -110,6 +115,14 @@ class Command(BaseCommand):
             projects["falkenhagener-feld"], user=User.objects.get(username="demo-mitarbeit")
         )
         self.stdout.write(f"{count} Aktivitäten im Falkenhagener Feld.")
+        from quartierskompass.actors import demo as actors_demo
+
+        actors, ties = actors_demo.load(projects["falkenhagener-feld"])
+        self.stdout.write(f"{actors} Akteure und {ties} Beziehungen im Netzwerk.")
+        from quartierskompass.finder import demo as finder_demo
+
+        searches = finder_demo.load(projects["falkenhagener-feld"])
+        self.stdout.write(f"{searches} anonyme Suchen im Hilfelotsen.")
         admin = self._user("demo-admin", "Ada", "Admin", staff=True)
         rows.append((admin.username, "Administration", "/verwaltung/", "pflegt Stammdaten"))
         self._print(rows)
