@@ -86,7 +86,11 @@ class Actor(ProjectOwnedModel):
         help_text=_("Otherwise the area follows the coordinates."),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("part of"),
         help_text=_("e.g. the provider (Träger) a day-care centre belongs to"),
     )
@@ -175,11 +179,14 @@ class Tie(ProjectOwnedModel):
         TieKind, on_delete=models.PROTECT, related_name="ties", verbose_name=_("kind")
     )
     strength = models.PositiveSmallIntegerField(
-        _("strength"), default=2, validators=[MinValueValidator(1), MaxValueValidator(3)],
+        _("strength"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text=_("1 loose, 2 regular, 3 close"),
     )
     directed = models.BooleanField(
-        _("one direction"), default=False,
+        _("one direction"),
+        default=False,
         help_text=_("e.g. funding or referrals that go from one to the other"),
     )
     since = models.DateField(_("since"), null=True, blank=True)
@@ -219,14 +226,22 @@ class Tie(ProjectOwnedModel):
                 errors[name] = _("Both actors must belong to this project.")
         if errors:
             raise ValidationError(errors)
-        duplicate = Tie.objects.filter(kind_id=self.kind_id).filter(
-            models.Q(source_id=self.source_id, target_id=self.target_id)
-            | models.Q(source_id=self.target_id, target_id=self.source_id, directed=False)
-        ).exclude(pk=self.pk)
-        if not self.directed:
-            duplicate = Tie.objects.filter(kind_id=self.kind_id).filter(
+        duplicate = (
+            Tie.objects.filter(kind_id=self.kind_id)
+            .filter(
                 models.Q(source_id=self.source_id, target_id=self.target_id)
-                | models.Q(source_id=self.target_id, target_id=self.source_id)
-            ).exclude(pk=self.pk)
+                | models.Q(source_id=self.target_id, target_id=self.source_id, directed=False)
+            )
+            .exclude(pk=self.pk)
+        )
+        if not self.directed:
+            duplicate = (
+                Tie.objects.filter(kind_id=self.kind_id)
+                .filter(
+                    models.Q(source_id=self.source_id, target_id=self.target_id)
+                    | models.Q(source_id=self.target_id, target_id=self.source_id)
+                )
+                .exclude(pk=self.pk)
+            )
         if duplicate.exists():
             raise ValidationError(_("This tie already exists."))

@@ -65,8 +65,7 @@ def metrics(graph: nx.Graph) -> Metrics:
         betweenness = nx.betweenness_centrality(graph, k=SAMPLE_SOURCES, seed=SAMPLE_SEED)
     else:
         betweenness = nx.betweenness_centrality(graph)
-    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=len,
-                        reverse=True)
+    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=len, reverse=True)
     return Metrics(
         actors=n,
         ties=graph.number_of_edges(),
@@ -105,8 +104,9 @@ def own_actor_ids(project: Project) -> set[int]:
     )
 
 
-def signals(project: Project, *, graph: nx.Graph | None = None,
-            result: Metrics | None = None) -> list[Signal]:
+def signals(
+    project: Project, *, graph: nx.Graph | None = None, result: Metrics | None = None
+) -> list[Signal]:
     """What the network means for the SONI fields, most important first."""
     if graph is None:
         graph, _actors = project_graph(project)
@@ -129,43 +129,59 @@ def _tied(graph: nx.Graph) -> set[int]:
 
 def _missing_system_ties(actors: dict[int, Actor], graph: nx.Graph) -> list[Signal]:
     tied = _tied(graph)
-    system = [a for a in actors.values()
-              if a.actor_type and a.actor_type.category in SYSTEM_CATEGORIES]
+    system = [
+        a for a in actors.values() if a.actor_type and a.actor_type.category in SYSTEM_CATEGORIES
+    ]
     reached = [a for a in system if a.pk in tied]
     if reached:
         return []
     if system:
         names = ", ".join(a.name for a in system[:4])
-        text = _("Municipal offices and political committees are in your list (%(names)s) but "
-                 "no tie leads to them: the Sozialstruktur field is not reached. Single cases "
-                 "cannot become structural change that way.") % {"names": names}
+        text = _(
+            "Municipal offices and political committees are in your list (%(names)s) but "
+            "no tie leads to them: the Sozialstruktur field is not reached. Single cases "
+            "cannot become structural change that way."
+        ) % {"names": names}
     else:
-        text = _("No municipal office and no political committee is among your actors: the "
-                 "Sozialstruktur field is not reached. Who in the administration and in local "
-                 "politics is responsible for your Quartier?")
-    return [Signal("no-system-ties", "warning", text, ["S", "O"],
-                   {"system_actors": len(system), "system_actors_tied": 0})]
+        text = _(
+            "No municipal office and no political committee is among your actors: the "
+            "Sozialstruktur field is not reached. Who in the administration and in local "
+            "politics is responsible for your Quartier?"
+        )
+    return [
+        Signal(
+            "no-system-ties",
+            "warning",
+            text,
+            ["S", "O"],
+            {"system_actors": len(system), "system_actors_tied": 0},
+        )
+    ]
 
 
 def _missing_categories(actors: dict[int, Actor], graph: nx.Graph) -> list[Signal]:
     """Municipal offices named in the taxonomy that the network does not reach."""
     tied = _tied(graph)
-    tied_types = {a.actor_type.code for a in actors.values()
-                  if a.actor_type and a.pk in tied}
-    wanted = ActorType.objects.filter(
-        category=ActorType.Category.MUNICIPAL, active=True
-    ).exclude(code="amt-sonstiges")
+    tied_types = {a.actor_type.code for a in actors.values() if a.actor_type and a.pk in tied}
+    wanted = ActorType.objects.filter(category=ActorType.Category.MUNICIPAL, active=True).exclude(
+        code="amt-sonstiges"
+    )
     missing = [t for t in wanted if t.code not in tied_types]
     if not missing or len(missing) == wanted.count():
         return []  # none missing, or all missing (the system signal says it already)
     labels = ", ".join(t.label for t in missing)
-    return [Signal("missing-offices", "info",
-                   _("No tie yet to: %(offices)s.") % {"offices": labels}, ["S", "O"],
-                   {"missing": [t.code for t in missing]})]
+    return [
+        Signal(
+            "missing-offices",
+            "info",
+            _("No tie yet to: %(offices)s.") % {"offices": labels},
+            ["S", "O"],
+            {"missing": [t.code for t in missing]},
+        )
+    ]
 
 
-def _broker_dependence(actors: dict[int, Actor], graph: nx.Graph,
-                       result: Metrics) -> list[Signal]:
+def _broker_dependence(actors: dict[int, Actor], graph: nx.Graph, result: Metrics) -> list[Signal]:
     found = []
     largest = result.largest_component
     # The most central brokers are enough to find a dependence; each check walks the graph.
@@ -174,31 +190,46 @@ def _broker_dependence(actors: dict[int, Actor], graph: nx.Graph,
         rest = nx.restricted_view(graph, [pk], [])
         biggest_after = max((len(c) for c in nx.connected_components(rest)), default=0)
         cut_off = largest - 1 - biggest_after
-        if largest >= 6 and cut_off >= max(2, largest // 5):
-            found.append(Signal(
-                "single-broker", "warning",
-                _("Much hangs on %(name)s: without this actor %(n)s others would lose their "
-                  "connection to the rest of the network. Who else could build these bridges?")
-                % {"name": actors[pk].name, "n": cut_off},
-                ["N", "O"], {"actor": pk, "cut_off": cut_off},
-            ))
+        # Worth a warning when a tenth of the network (and at least three) hang on one actor.
+        if largest >= 6 and cut_off >= max(3, largest // 10):
+            found.append(
+                Signal(
+                    "single-broker",
+                    "warning",
+                    _(
+                        "Much hangs on %(name)s: without this actor %(n)s others would lose their "
+                        "connection to the rest of the network. Who else could build these bridges?"
+                    )
+                    % {"name": actors[pk].name, "n": cut_off},
+                    ["N", "O"],
+                    {"actor": pk, "cut_off": cut_off},
+                )
+            )
     return sorted(found, key=lambda s: -s.evidence["cut_off"])[:2]
 
 
-def _isolated_own_services(project: Project, actors: dict[int, Actor],
-                           result: Metrics) -> list[Signal]:
+def _isolated_own_services(
+    project: Project, actors: dict[int, Actor], result: Metrics
+) -> list[Signal]:
     own = own_actor_ids(project)
     isolated = [actors[pk] for pk in result.isolates if pk in own]
     if not isolated:
         return []
     names = ", ".join(a.name for a in isolated[:5])
-    return [Signal(
-        "isolated-services", "warning",
-        ngettext("%(n)s of your own services has no tie to anyone: %(names)s.",
-                 "%(n)s of your own services have no tie to anyone: %(names)s.",
-                 len(isolated)) % {"n": len(isolated), "names": names},
-        ["O", "N"], {"actors": [a.pk for a in isolated]},
-    )]
+    return [
+        Signal(
+            "isolated-services",
+            "warning",
+            ngettext(
+                "%(n)s of your own services has no tie to anyone: %(names)s.",
+                "%(n)s of your own services have no tie to anyone: %(names)s.",
+                len(isolated),
+            )
+            % {"n": len(isolated), "names": names},
+            ["O", "N"],
+            {"actors": [a.pk for a in isolated]},
+        )
+    ]
 
 
 def _missing_fields(actors: dict[int, Actor], graph: nx.Graph) -> list[Signal]:
@@ -208,16 +239,28 @@ def _missing_fields(actors: dict[int, Actor], graph: nx.Graph) -> list[Signal]:
     if not missing or len(missing) == 4:
         return []
     labels = ", ".join(str(Field(code).label) for code in missing)
-    return [Signal("missing-fields", "info",
-                   _("No connected actor works mainly in: %(fields)s.") % {"fields": labels},
-                   missing, {"fields": missing})]
+    return [
+        Signal(
+            "missing-fields",
+            "info",
+            _("No connected actor works mainly in: %(fields)s.") % {"fields": labels},
+            missing,
+            {"fields": missing},
+        )
+    ]
 
 
-def graph_data(project: Project, *, kinds: list[str] | None = None,
-               types: list[str] | None = None, area_ids: list[int] | None = None,
-               ego: int | None = None, steps: int = 1) -> dict:
+def graph_data(
+    project: Project,
+    *,
+    kinds: list[str] | None = None,
+    types: list[str] | None = None,
+    area_ids: list[int] | None = None,
+    ego: int | None = None,
+    steps: int = 1,
+) -> dict:
     """Nodes, edges, metrics and signals for the network page and the API."""
-    actors = Actor.objects.filter(project=project).select_related("actor_type")
+    actors = Actor.objects.filter(project=project).select_related("actor_type", "project")
     ties = Tie.objects.filter(project=project).select_related("kind")
     if types:
         actors = actors.filter(actor_type__code__in=types)
@@ -232,31 +275,54 @@ def graph_data(project: Project, *, kinds: list[str] | None = None,
     result = metrics(graph)
     shown = set(graph.nodes)
     nodes = [
-        {"id": a.pk, "name": a.name, "type": a.actor_type.code if a.actor_type else "",
-         "type_label": a.actor_type.label if a.actor_type else "",
-         "category": a.actor_type.category if a.actor_type else "",
-         "field": a.field, "degree": result.degree.get(a.pk, 0),
-         "betweenness": round(result.betweenness.get(a.pk, 0.0), 4),
-         "broker": a.pk in result.brokers, "x": a.graph_x, "y": a.graph_y,
-         "url": a.get_absolute_url()}
-        for a in actors if a.pk in shown
+        {
+            "id": a.pk,
+            "name": a.name,
+            "type": a.actor_type.code if a.actor_type else "",
+            "type_label": a.actor_type.label if a.actor_type else "",
+            "category": a.actor_type.category if a.actor_type else "",
+            "field": a.field,
+            "degree": result.degree.get(a.pk, 0),
+            "betweenness": round(result.betweenness.get(a.pk, 0.0), 4),
+            "broker": a.pk in result.brokers,
+            "x": a.graph_x,
+            "y": a.graph_y,
+            "url": a.get_absolute_url(),
+        }
+        for a in actors
+        if a.pk in shown
     ]
     edges = [
-        {"id": t.pk, "source": t.source_id, "target": t.target_id, "kind": t.kind.code,
-         "kind_label": t.kind.label, "strength": t.strength, "directed": t.directed,
-         "confirmed": t.confirmed}
-        for t in ties if t.source_id in shown and t.target_id in shown
+        {
+            "id": t.pk,
+            "source": t.source_id,
+            "target": t.target_id,
+            "kind": t.kind.code,
+            "kind_label": t.kind.label,
+            "strength": t.strength,
+            "directed": t.directed,
+            "confirmed": t.confirmed,
+        }
+        for t in ties
+        if t.source_id in shown and t.target_id in shown
     ]
     return {
         "nodes": nodes,
         "edges": edges,
         "metrics": {
-            "actors": result.actors, "ties": len(edges), "density": result.density,
-            "components": len(result.components), "largest_component":
-                result.largest_component, "isolates": result.isolates,
-            "brokers": result.brokers, "betweenness_estimated": result.estimated,
+            "actors": result.actors,
+            "ties": len(edges),
+            "density": result.density,
+            "components": len(result.components),
+            "largest_component": result.largest_component,
+            "isolates": result.isolates,
+            "brokers": result.brokers,
+            "betweenness_estimated": result.estimated,
         },
-        "signals": [s.__dict__ for s in signals(
-            project, **({"graph": graph, "result": result} if unfiltered else {})
-        )] if ego is None else [],
+        "signals": [
+            s.__dict__
+            for s in signals(project, **({"graph": graph, "result": result} if unfiltered else {}))
+        ]
+        if ego is None
+        else [],
     }

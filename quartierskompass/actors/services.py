@@ -61,8 +61,12 @@ def save_actor(
     else:
         current = Actor.objects.select_for_update().get(pk=actor.pk)
         if expected_version is not None and current.version != expected_version:
-            raise EditConflict(_("Someone changed this actor in the meantime. Reload the page "
-                                 "and enter your changes again."))
+            raise EditConflict(
+                _(
+                    "Someone changed this actor in the meantime. Reload the page "
+                    "and enter your changes again."
+                )
+            )
         actor.version = current.version + 1
         action = ChangeLog.Action.UPDATE
     _check_name(project, data.get("name", actor.name), exclude=actor.pk)
@@ -85,16 +89,16 @@ def _refresh_activity_search(actor: Actor) -> None:
     """The Hilfelotse finds offers by their provider's name too."""
     from quartierskompass.activities.models import Activity
 
-    activities = list(Activity.with_deleted.filter(responsible=actor).select_related(
-        "responsible"))
+    activities = list(Activity.with_deleted.filter(responsible=actor).select_related("responsible"))
     for activity in activities:
         activity.refresh_derived()
     Activity.with_deleted.bulk_update(activities, ["search_text"], batch_size=500)
 
 
 @transaction.atomic
-def save_tie(*, project: Project, user: User | None, data: dict[str, Any],
-             tie: Tie | None = None) -> Tie:
+def save_tie(
+    *, project: Project, user: User | None, data: dict[str, Any], tie: Tie | None = None
+) -> Tie:
     creating = tie is None
     tie = tie or Tie(project=project, created_by=user)
     for name, value in data.items():
@@ -130,9 +134,12 @@ def merge_actors(*, keep: Actor, merge: Actor, user: User | None) -> Actor:
         if source.pk == target.pk:
             tie.delete()
             continue
-        twin = Tie.objects.filter(kind=tie.kind).filter(
-            Q(source=source, target=target) | Q(source=target, target=source)
-        ).exclude(pk=tie.pk).first()
+        twin = (
+            Tie.objects.filter(kind=tie.kind)
+            .filter(Q(source=source, target=target) | Q(source=target, target=source))
+            .exclude(pk=tie.pk)
+            .first()
+        )
         if twin:
             twin.strength = max(twin.strength, tie.strength)
             twin.confirmed = twin.confirmed or tie.confirmed
@@ -161,7 +168,11 @@ def merge_actors(*, keep: Actor, merge: Actor, user: User | None) -> Actor:
     ChangeLog.objects.filter(object_type="actors.actor", object_id=merge.pk).update(
         object_id=keep.pk
     )
-    ChangeLog.record(obj=keep, action=ChangeLog.Action.UPDATE, user=user,
-                     changes={"merged": [merge.name, keep.name]})
+    ChangeLog.record(
+        obj=keep,
+        action=ChangeLog.Action.UPDATE,
+        user=user,
+        changes={"merged": [merge.name, keep.name]},
+    )
     merge.delete()
     return keep

@@ -53,11 +53,13 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied):
 def _mount() -> None:
     from quartierskompass.accounts.api import router as accounts_router
     from quartierskompass.activities.api import router as activities_router
+    from quartierskompass.actors.api import router as actors_router
     from quartierskompass.areas.api import router as areas_router
     from quartierskompass.soni.api import router as soni_router
 
     api.add_router("/projects", accounts_router)
     api.add_router("/projects", activities_router)
+    api.add_router("/projects", actors_router)
     api.add_router("", areas_router)
     api.add_router("/soni", soni_router)
 

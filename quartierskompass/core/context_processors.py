@@ -14,6 +14,8 @@ PROJECT_PAGES = [
     ("accounts:project", _("Overview")),
     ("activities:matrix", _("Matrix")),
     ("activities:list", _("Activities")),
+    ("actors:list", _("Actors")),
+    ("actors:network", _("Network")),
     ("areas:map", _("Map")),
     ("areas:project_areas", _("Areas")),
     ("accounts:members", _("Members")),

@@ -10,103 +10,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('actors', '0002_actor_address_actor_area_actor_area_locked_and_more'),
-        ('areas', '0002_area_boundary_simplified_area_centroid_lat_and_more'),
+        ("accounts", "0001_initial"),
+        ("actors", "0002_actor_address_actor_area_actor_area_locked_and_more"),
+        ("areas", "0002_area_boundary_simplified_area_centroid_lat_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TieKind',
+            name="TieKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('label_de', models.CharField(max_length=120, verbose_name='label (German)')),
-                ('label_en', models.CharField(blank=True, max_length=120, verbose_name='label (English)')),
-                ('position', models.PositiveSmallIntegerField(default=100, verbose_name='position')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("label_de", models.CharField(max_length=120, verbose_name="label (German)")),
+                (
+                    "label_en",
+                    models.CharField(blank=True, max_length=120, verbose_name="label (English)"),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="position"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'kind of tie',
-                'verbose_name_plural': 'kinds of ties',
-                'ordering': ['position', 'label_de'],
-                'abstract': False,
+                "verbose_name": "kind of tie",
+                "verbose_name_plural": "kinds of ties",
+                "ordering": ["position", "label_de"],
+                "abstract": False,
             },
             bases=(quartierskompass.core.models.Bilingual, models.Model),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='areas_served',
-            field=models.ManyToManyField(blank=True, related_name='actors_serving', to='areas.area', verbose_name='areas served'),
+            model_name="actor",
+            name="areas_served",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="actors_serving",
+                to="areas.area",
+                verbose_name="areas served",
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='contact_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='business e-mail'),
+            model_name="actor",
+            name="contact_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="business e-mail"),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='contact_phone',
-            field=models.CharField(blank=True, max_length=50, validators=[quartierskompass.core.validators.validate_clean_text], verbose_name='business phone'),
+            model_name="actor",
+            name="contact_phone",
+            field=models.CharField(
+                blank=True,
+                max_length=50,
+                validators=[quartierskompass.core.validators.validate_clean_text],
+                verbose_name="business phone",
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='graph_x',
+            model_name="actor",
+            name="graph_x",
             field=models.FloatField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='graph_y',
+            model_name="actor",
+            name="graph_y",
             field=models.FloatField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='notes',
-            field=models.TextField(blank=True, validators=[quartierskompass.core.validators.validate_clean_text], verbose_name='notes'),
+            model_name="actor",
+            name="notes",
+            field=models.TextField(
+                blank=True,
+                validators=[quartierskompass.core.validators.validate_clean_text],
+                verbose_name="notes",
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='parent',
-            field=models.ForeignKey(blank=True, help_text='e.g. the provider (Träger) a day-care centre belongs to', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='actors.actor', verbose_name='part of'),
+            model_name="actor",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="e.g. the provider (Träger) a day-care centre belongs to",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="children",
+                to="actors.actor",
+                verbose_name="part of",
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='tags',
-            field=models.JSONField(blank=True, default=list, verbose_name='tags'),
+            model_name="actor",
+            name="tags",
+            field=models.JSONField(blank=True, default=list, verbose_name="tags"),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='website',
-            field=models.URLField(blank=True, verbose_name='website'),
+            model_name="actor",
+            name="website",
+            field=models.URLField(blank=True, verbose_name="website"),
         ),
         migrations.CreateModel(
-            name='Tie',
+            name="Tie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='changed')),
-                ('strength', models.PositiveSmallIntegerField(default=2, help_text='1 loose, 2 regular, 3 close', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3)], verbose_name='strength')),
-                ('directed', models.BooleanField(default=False, help_text='e.g. funding or referrals that go from one to the other', verbose_name='one direction')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='since')),
-                ('confirmed', models.BooleanField(default=False, help_text='Both sides have confirmed the tie.', verbose_name='confirmed')),
-                ('notes', models.TextField(blank=True, validators=[quartierskompass.core.validators.validate_clean_text], verbose_name='notes')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)ss', to='accounts.project', verbose_name='project')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ties_out', to='actors.actor', verbose_name='from')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ties_in', to='actors.actor', verbose_name='to')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ties', to='actors.tiekind', verbose_name='kind')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="changed"
+                    ),
+                ),
+                (
+                    "strength",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="1 loose, 2 regular, 3 close",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(3),
+                        ],
+                        verbose_name="strength",
+                    ),
+                ),
+                (
+                    "directed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="e.g. funding or referrals that go from one to the other",
+                        verbose_name="one direction",
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="since")),
+                (
+                    "confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Both sides have confirmed the tie.",
+                        verbose_name="confirmed",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        validators=[quartierskompass.core.validators.validate_clean_text],
+                        verbose_name="notes",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)ss",
+                        to="accounts.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ties_out",
+                        to="actors.actor",
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ties_in",
+                        to="actors.actor",
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ties",
+                        to="actors.tiekind",
+                        verbose_name="kind",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tie',
-                'verbose_name_plural': 'ties',
-                'ordering': ['source__name', 'target__name'],
-                'indexes': [models.Index(fields=['project', 'kind'], name='tie_project_kind')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('source', models.F('target')), _negated=True), name='tie_not_to_itself'), models.UniqueConstraint(fields=('source', 'target', 'kind'), name='unique_tie'), models.CheckConstraint(condition=models.Q(('strength__gte', 1), ('strength__lte', 3)), name='tie_strength_1_3')],
+                "verbose_name": "tie",
+                "verbose_name_plural": "ties",
+                "ordering": ["source__name", "target__name"],
+                "indexes": [models.Index(fields=["project", "kind"], name="tie_project_kind")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("source", models.F("target")), _negated=True),
+                        name="tie_not_to_itself",
+                    ),
+                    models.UniqueConstraint(fields=("source", "target", "kind"), name="unique_tie"),
+                    models.CheckConstraint(
+                        condition=models.Q(("strength__gte", 1), ("strength__lte", 3)),
+                        name="tie_strength_1_3",
+                    ),
+                ],
             },
         ),
     ]
