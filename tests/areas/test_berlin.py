@@ -25,15 +25,22 @@ def berlin(db):
     preset = PRESETS["berlin-lor"]
     report = import_areas(
         source=BERLIN / "boundaries/lor_planungsraeume_2021_wgs84.geojson",
-        filename="lor.geojson", system=preset.system, code_prop=preset.code_prop,
-        name_prop=preset.name_prop, kind=preset.kind, levels=preset.levels, root=preset.root,
+        filename="lor.geojson",
+        system=preset.system,
+        code_prop=preset.code_prop,
+        name_prop=preset.name_prop,
+        kind=preset.kind,
+        levels=preset.levels,
+        root=preset.root,
         parent_table=BERLIN / "boundaries/LOR_2021_hierarchy.csv",
         parent_filename="LOR_2021_hierarchy.csv",
     )
     assert report.ok and not report.errors
     report = import_indicators(
         source=POPULATION / "berlin-lor-population-2024-02-t1-planning-areas.csv",
-        filename="t1.csv", system=preset.system, code_column="id",
+        filename="t1.csv",
+        system=preset.system,
+        code_column="id",
         indicators={"inhabitants": "inhabitants", "inhabitants_foreigners": "foreigners"},
         date=DAY,
     )
@@ -55,8 +62,7 @@ def test_planning_areas_summed_equal_the_district_and_city_tables(berlin):
     for code, row in districts.items():
         area = Area.objects.get(code_system="berlin-plr-2021", code=code, kind="Bezirk")
         assert tree.value(inhabitants, area.pk, DAY).value == Decimal(row["inhabitants"])
-        assert tree.value(foreigners, area.pk, DAY).value == Decimal(
-            row["inhabitants_foreigners"])
+        assert tree.value(foreigners, area.pk, DAY).value == Decimal(row["inhabitants_foreigners"])
     regions = official("berlin-lor-population-2024-02-t1-district-regions.csv")
     for code, row in regions.items():
         area = Area.objects.get(code_system="berlin-plr-2021", code=code)
@@ -71,8 +77,17 @@ def test_the_hierarchy_has_four_levels_and_the_city(berlin):
         kind: Area.objects.filter(code_system="berlin-plr-2021", kind=kind).count()
         for kind in ("Planungsraum", "Bezirksregion", "Prognoseraum", "Bezirk", "Stadt")
     }
-    assert counts == {"Planungsraum": 542, "Bezirksregion": 143, "Prognoseraum": 58,
-                      "Bezirk": 12, "Stadt": 1}
+    assert counts == {
+        "Planungsraum": 542,
+        "Bezirksregion": 143,
+        "Prognoseraum": 58,
+        "Bezirk": 12,
+        "Stadt": 1,
+    }
     griesinger = Area.objects.get(code="05100206")
     assert [a.name for a in griesinger.ancestors()] == [
-        "Falkenhagener Feld", "Spandau Mitte / Nord", "Spandau", "Berlin"]
+        "Falkenhagener Feld",
+        "Spandau Mitte / Nord",
+        "Spandau",
+        "Berlin",
+    ]

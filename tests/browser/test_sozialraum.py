@@ -95,9 +95,13 @@ def test_hostile_names_stay_text_in_map_popups(page: Page, live_server, planerin
     hostile = '<img src=x onerror="window.__pwned=1">'
     project = Project.objects.get(slug="spandau")
     area = Area.objects.create(
-        code_system="t", code="1", name=hostile,
-        boundary_simplified={"type": "Polygon", "coordinates": [[[13.1, 52.5], [13.2, 52.5],
-                                                                  [13.2, 52.6], [13.1, 52.5]]]},
+        code_system="t",
+        code="1",
+        name=hostile,
+        boundary_simplified={
+            "type": "Polygon",
+            "coordinates": [[[13.1, 52.5], [13.2, 52.5], [13.2, 52.6], [13.1, 52.5]]],
+        },
     )
     ProjectArea.objects.create(project=project, area=area)
     make_activity(project, hostile, fields="N", latitude=52.52, longitude=13.17)
