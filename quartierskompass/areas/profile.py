@@ -76,6 +76,9 @@ class Tree:
             level = [pk for pk, _parent in rows]
         area_ids = [root.pk, *(pk for kids in self.children.values() for pk in kids)]
         wanted = set(self.indicators) | {i.base_id for i in indicators if i.base_id}
+        # Base indicators (the weights of rates) are read once, not once per aggregated value.
+        missing = wanted - set(self.indicators)
+        self.bases = {i.pk: i for i in Indicator.objects.filter(pk__in=missing)} if missing else {}
         self.values: dict[tuple[int, int, date], IndicatorValue] = {}
         self.dates: dict[int, set[date]] = defaultdict(set)
         rows = IndicatorValue.objects.filter(
@@ -105,9 +108,7 @@ class Tree:
         return self._weighted(indicator, known, day)
 
     def _weighted(self, indicator: Indicator, known, day: date) -> Value:
-        base = self.indicators.get(indicator.base_id) or (
-            Indicator.objects.filter(pk=indicator.base_id).first() if indicator.base_id else None
-        )
+        base = self.indicators.get(indicator.base_id) or self.bases.get(indicator.base_id)
         if base is None:
             return Value(None)
         pairs = [(v.value, self.value(base, kid, day).value) for kid, v in known]
