@@ -23,6 +23,7 @@ OWN_COMMANDS = {
     "export-network": "Export a project's network as XLSX (Kumu), CSV or GraphML.",
     "import-hsds": "Import offers from HSDS 3.0 or 1.1 (Open Referral).",
     "export-hsds": "Export a project's published offers as HSDS 3.0.",
+    "recommend": "Recommendations for a project from its matrix, network, needs, workshops.",
     "synth": "Generate synthetic church-wide data for benchmarks.",
     "migrate": "Create or update the database tables.",
     "createsuperuser": "Create an administrator account.",

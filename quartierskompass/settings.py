@@ -28,6 +28,7 @@ try:
     ALLOWED_HOSTS = e.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
     CSRF_TRUSTED_ORIGINS = e.env_list("CSRF_TRUSTED_ORIGINS", [])
     _DATABASE_URL = e.env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'quartierskompass.sqlite3'}")
+    _DB_CONN_MAX_AGE = e.env_int("QK_DB_CONN_MAX_AGE", 60, minimum=0)
     _SECURE = e.env_bool("QK_HTTPS", not DEBUG)
     QK_BEHIND_PROXY = _BEHIND_PROXY = e.env_bool("QK_BEHIND_PROXY", False)
     _HSTS_SECONDS = e.env_int("QK_HSTS_SECONDS", 31_536_000 if _SECURE else 0, minimum=0)
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "quartierskompass.actors",
     "quartierskompass.activities",
     "quartierskompass.finder",
+    "quartierskompass.planning",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -134,7 +136,7 @@ TEMPLATES = [
 # Our templates/django/forms/ override Django's form templates (labels without a colon).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=_DB_CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE transactions and a busy
     # timeout turn "database is locked" under concurrent writes into a short wait.

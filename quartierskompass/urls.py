@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("quartierskompass.areas.urls")),
     path("", include("quartierskompass.actors.urls")),
     path("", include("quartierskompass.finder.urls")),
+    path("", include("quartierskompass.planning.urls")),
     path("sprache/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),

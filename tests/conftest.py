@@ -104,3 +104,23 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_postgres_sessions(django_db_setup, django_db_blocker):
+    """Let the test database be dropped even if a thread forgot its connection.
+
+    Live-server threads and Playwright's greenlets each get their own connection; under
+    ``-n 2`` one of them is now and then still open (idle after a ROLLBACK) when the session
+    ends, and PostgreSQL refuses to drop a database that is in use.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

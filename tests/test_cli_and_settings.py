@@ -180,3 +180,33 @@ class TestControlCharacters:
         assert set(response.context["form"].errors) == {"name", "description"}
         projekt.refresh_from_db()
         assert projekt.name == "Quartiersprojekt Nordstadt"
+
+
+def test_the_access_log_keeps_no_search_words():
+    """Hilfelotse searches travel in the query string; the server log gets the path only."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from quartierskompass.core.management.commands.serve import ACCESS_LOG_FORMAT
+
+    config = Config()
+    config.set("access_log_format", ACCESS_LOG_FORMAT)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/projekte/p/hilfelotse/?bedarf=sucht&alter=16&text=Schulden",
+        "PATH_INFO": "/projekte/p/hilfelotse/",
+        "QUERY_STRING": "bedarf=sucht&alter=16&text=Schulden",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_REFERER": "/projekte/p/hilfelotse/?text=Schulden",
+        "HTTP_USER_AGENT": "Firefox",
+    }
+    response = SimpleNamespace(status="200 OK", sent=1234, headers=[])
+    request = SimpleNamespace(headers=[])
+    atoms = Logger(config).atoms(response, request, environ, timedelta(milliseconds=12))
+    line = ACCESS_LOG_FORMAT % atoms
+    assert '"GET /projekte/p/hilfelotse/ HTTP/1.1" 200 1234' in line
+    assert "Schulden" not in line and "sucht" not in line and "16" not in line.split('"')[1]

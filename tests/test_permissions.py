@@ -8,6 +8,7 @@ write; editor writes; only owners manage. A new page under /projekte/<slug>/ fai
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -16,8 +17,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quartierskompass.accounts.models import Membership, Project, Role
 from quartierskompass.accounts.permissions import Access, get_for_user, get_project_for_user
+from quartierskompass.activities.models import Need
 from quartierskompass.actors.models import Actor, Tie, TieKind
 from quartierskompass.areas.models import Area, ProjectArea
+from quartierskompass.planning.models import Finding, Goal, Method, ProjectNeed, Workshop
 from tests.factories import make_activity
 
 
@@ -41,6 +44,8 @@ ACTIVITY_POST = {"title": "Neu", "status": "active", "start": "2025-01-01", "son
 PAGES = [
     Page("accounts:project", Access.READ),
     Page("accounts:members", Access.READ),
+    Page("accounts:overview_card", Access.READ, extra=("empfehlungen",)),
+    Page("accounts:overview_card", Access.READ, extra=("bedarfe",)),
     Page("accounts:project_edit", Access.MANAGE),
     Page(
         "accounts:project_edit",
@@ -108,6 +113,101 @@ PAGES = [
     Page("actors:import_confirm", Access.WRITE, "post"),
     Page("actors:export", Access.READ, extra=("xlsx",)),
     Page("actors:template", Access.READ),
+    Page("finder:checks", Access.READ),
+    Page("finder:verify", Access.WRITE, "post", target="activity"),
+    # finder: Hilfelotse, Hilfeplan and Fall-zum-Feld signals – every member may search and print
+    Page("finder:lotse", Access.READ),
+    Page("finder:lotse", Access.READ, "get", {"bedarf": "wohnen"}),
+    Page("finder:pick", Access.READ, "post", {"activity": "@activity"}),
+    Page("finder:unpick", Access.READ, "post", {"activity": "@activity"}),
+    Page("finder:clear", Access.READ, "post"),
+    Page("finder:hilfeplan", Access.READ),
+    Page("finder:hilfeplan_pdf", Access.READ),
+    Page("finder:signals", Access.READ),
+    # planning: needs register, findings, methods, Bedarf–Bestand
+    Page("planning:needs", Access.READ),
+    Page("planning:need_create", Access.WRITE, "post", {"need": "jugend", "status": "open"}),
+    Page(
+        "planning:need_update",
+        Access.WRITE,
+        "post",
+        {"status": "addressed", "note": "Beratung läuft"},
+        "project_need",
+    ),
+    Page("planning:coverage", Access.READ),
+    Page("planning:findings", Access.READ),
+    Page("planning:finding_create", Access.WRITE),
+    Page(
+        "planning:finding_create",
+        Access.WRITE,
+        "post",
+        {"method": "nadelmethode", "date": "2025-06-01", "text": "Treffpunkt fehlt"},
+    ),
+    Page("planning:finding_edit", Access.WRITE, target="finding"),
+    Page(
+        "planning:finding_edit",
+        Access.WRITE,
+        "post",
+        {"method": "stadtteilbegehung", "date": "2025-05-01", "text": "Geändert"},
+        "finding",
+    ),
+    Page("planning:finding_delete", Access.WRITE, target="finding"),
+    Page("planning:finding_delete", Access.WRITE, "post", target="finding"),
+    # planning: recommendations
+    Page("planning:recommendations", Access.READ),
+    Page("planning:recommendation_accept", Access.WRITE, "post", extra=("weak-field.S.2025",)),
+    Page(
+        "planning:recommendation_dismiss",
+        Access.WRITE,
+        "post",
+        {"reason": "Die Sozialplanung ist gerade unbesetzt."},
+        extra=("weak-field.S.2025",),
+    ),
+    Page("planning:recommendation_restore", Access.WRITE, "post", extra=("weak-field.S.2025",)),
+    # planning: workshops
+    Page("planning:workshops", Access.READ),
+    Page(
+        "planning:workshop_create",
+        Access.WRITE,
+        "post",
+        {
+            "title": "Werkstatt",
+            "date": "2025-06-01",
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "measure": "count",
+        },
+    ),
+    Page("planning:workshop_compare", Access.READ),
+    Page("planning:workshop", Access.READ, target="workshop"),
+    Page("planning:workshop_step", Access.READ, target="workshop", extra=(1,)),
+    Page("planning:workshop_step", Access.READ, target="workshop", extra=(2,)),
+    Page(
+        "planning:workshop_step",
+        Access.WRITE,
+        "post",
+        {"S": 2, "O": 1, "version": 1},
+        "workshop",
+        extra=(1,),
+    ),
+    Page("planning:workshop_finish", Access.WRITE, "post", {"version": 1}, "workshop"),
+    Page("planning:workshop_pdf", Access.READ, target="workshop"),
+    Page("planning:workshop_delete", Access.WRITE, "post", target="workshop"),
+    # planning: goals
+    Page("planning:goals", Access.READ),
+    Page("planning:goal", Access.READ, target="goal"),
+    Page("planning:goal_create", Access.WRITE),
+    Page("planning:goal_create", Access.WRITE, "post", {"text": "Neues Ziel", "status": "planned"}),
+    Page("planning:goal_edit", Access.WRITE, target="goal"),
+    Page(
+        "planning:goal_edit",
+        Access.WRITE,
+        "post",
+        {"text": "Geändertes Ziel", "status": "active", "progress": 20, "version": 1},
+        "goal",
+    ),
+    Page("planning:goal_delete", Access.WRITE, target="goal"),
+    Page("planning:goal_delete", Access.WRITE, "post", target="goal"),
 ]
 
 PERSONAS = [
@@ -170,6 +270,23 @@ def test_page_answers_each_persona_by_role(
         project=projekt, area=Area.objects.create(code_system="t", code="2", name="Zweites")
     )
     targets["deleted_activity"].move_to_trash()
+    targets["project_need"] = ProjectNeed.objects.create(
+        project=projekt, need=Need.objects.get(code="wohnen")
+    )
+    targets["finding"] = Finding.objects.create(
+        project=projekt,
+        method=Method.objects.get(code="stadtteilbegehung"),
+        date=date(2025, 5, 1),
+        text="Kein Treffpunkt für Jugendliche am Abend",
+    )
+    targets["workshop"] = Workshop.objects.create(
+        project=projekt,
+        title="SONI-Werkstatt",
+        date=date(2025, 6, 1),
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    targets["goal"] = Goal.objects.create(project=projekt, text="Jugendtreff am Abend öffnen")
     url = page.url(projekt, targets)
     # "@name" in the form data stands for the pk of that target.
     data = {

@@ -13,15 +13,22 @@ class ProjectForm(forms.ModelForm):
         cleaned = super().clean()
         review, hide = cleaned.get("review_after_months"), cleaned.get("hide_after_months")
         if review and hide and hide < review:
-            self.add_error("hide_after_months", _(
-                "Offers must leave the Wegweiser later than they are marked for checking."))
+            self.add_error(
+                "hide_after_months",
+                _("Offers must leave the Wegweiser later than they are marked for checking."),
+            )
         return cleaned
 
     class Meta:
         model = Project
         fields = [
-            "name", "description", "weak_threshold", "wegweiser_enabled", "wegweiser_intro",
-            "review_after_months", "hide_after_months",
+            "name",
+            "description",
+            "weak_threshold",
+            "wegweiser_enabled",
+            "wegweiser_intro",
+            "review_after_months",
+            "hide_after_months",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 

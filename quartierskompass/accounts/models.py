@@ -137,21 +137,28 @@ class Project(models.Model):
         help_text=_("In the matrix, a field with a smaller share is marked as weak."),
     )
     wegweiser_enabled = models.BooleanField(
-        _("public Wegweiser switched on"), default=False,
-        help_text=_("Shows the project's published and checked offers to everyone, without "
-                    "login, at a public address."),
+        _("public Wegweiser switched on"),
+        default=False,
+        help_text=_(
+            "Shows the project's published and checked offers to everyone, without "
+            "login, at a public address."
+        ),
     )
     wegweiser_intro = models.TextField(
-        _("introduction of the Wegweiser"), blank=True, validators=[validate_clean_text],
+        _("introduction of the Wegweiser"),
+        blank=True,
+        validators=[validate_clean_text],
         help_text=_("A few words in simple language at the top of the public page."),
     )
     review_after_months = models.PositiveSmallIntegerField(
-        _("check offers after (months)"), default=12,
+        _("check offers after (months)"),
+        default=12,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("Offers whose details were checked longer ago are marked “zu prüfen”."),
     )
     hide_after_months = models.PositiveSmallIntegerField(
-        _("hide unchecked offers after (months)"), default=18,
+        _("hide unchecked offers after (months)"),
+        default=18,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("Offers checked longer ago leave the public Wegweiser."),
     )

@@ -65,6 +65,7 @@ urlpatterns = [
     path("projekte/neu/", views.project_create, name="project_create"),
     path("projekte/<slug:slug>/", views.project_detail, name="project"),
     path("projekte/<slug:slug>/bearbeiten/", views.project_edit, name="project_edit"),
+    path("projekte/<slug:slug>/uebersicht/<slug:name>/", views.overview_card, name="overview_card"),
     path("projekte/<slug:slug>/mitglieder/", views.member_list, name="members"),
     path("projekte/<slug:slug>/mitglieder/neu/", views.member_add, name="member_add"),
     path("projekte/<slug:slug>/mitglieder/<int:pk>/rolle/", views.member_role, name="member_role"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from quartierskompass.accounts import services
 from quartierskompass.accounts.decorators import project_view
@@ -25,8 +28,14 @@ from quartierskompass.accounts.forms import (
 from quartierskompass.accounts.models import ApiToken, Membership, Programme, Project, Role
 from quartierskompass.accounts.permissions import Access
 from quartierskompass.activities.models import Activity
+from quartierskompass.finder.signals import signals as finder_signals
+from quartierskompass.planning.views.goals import goals_card
+from quartierskompass.planning.views.needs import needs_card
+from quartierskompass.planning.views.recommendations import recommendations_card
 from quartierskompass.soni import matrix as soni_matrix
 from quartierskompass.soni.svg import matrix_diagram
+
+SIGNAL_DAYS = 365  # the dashboard shows the Hilfelotse's signals of the last year
 
 
 class LoginView(auth_views.LoginView):
@@ -97,8 +106,42 @@ def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
         "members": project.memberships.select_related("user").order_by(
             Membership.rank(), "user__last_name", "user__username"
         ),
+        "finder_signals": finder_signals(
+            project, since=timezone.localdate() - timedelta(days=SIGNAL_DAYS)
+        ),
+        "goals_card": goals_card(project),
+        "later_cards": [
+            {"name": name, "title": title, "url": reverse(url, args=[project.slug])}
+            for name, (title, url, _card) in LATER_CARDS.items()
+        ],
     }
     return render(request, "accounts/project_detail.html", context)
+
+
+# Cards that read the statistics of every project area (needs, recommendations) take a moment;
+# the overview shows without them and loads each one right after (htmx), or links to its page.
+LATER_CARDS = {
+    "empfehlungen": (
+        gettext_lazy("Recommendations"),
+        "planning:recommendations",
+        ("planning/_recommendations_card.html", "recommendations_card"),
+    ),
+    "bedarfe": (
+        gettext_lazy("Needs in the Quartier"),
+        "planning:needs",
+        ("planning/_needs_card.html", "needs_card"),
+    ),
+}
+
+
+@require_safe
+@project_view()
+def overview_card(request: HttpRequest, project: Project, name: str) -> HttpResponse:
+    if name not in LATER_CARDS:
+        raise Http404
+    template, key = LATER_CARDS[name][2]
+    make = {"recommendations_card": recommendations_card, "needs_card": needs_card}[key]
+    return render(request, template, {"project": project, key: make(project)})
 
 
 @project_view(Access.MANAGE)

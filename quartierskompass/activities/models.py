@@ -256,7 +256,8 @@ class Activity(ProjectOwnedModel):
         verbose_name=_("checked by"),
     )
     public_hidden = models.BooleanField(
-        _("do not publish"), default=False,
+        _("do not publish"),
+        default=False,
         help_text=_("Keeps the offer internal: the team finds it, the public Wegweiser does not."),
     )
     # Derived on every save: weekly hours read from ``schedule`` (empty when it cannot be read)
@@ -346,9 +347,9 @@ class Activity(ProjectOwnedModel):
         except ScheduleError:
             self.opening_hours = []
         provider = self.responsible.name if self.responsible_id and self.responsible else ""
-        self.search_text = fold(" ".join(
-            (self.title, self.description, self.eligibility, self.cost, provider)
-        ))
+        self.search_text = fold(
+            " ".join((self.title, self.description, self.eligibility, self.cost, provider))
+        )
 
     @property
     def schedule_unreadable(self) -> bool:

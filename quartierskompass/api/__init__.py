@@ -55,13 +55,19 @@ def _mount() -> None:
     from quartierskompass.activities.api import router as activities_router
     from quartierskompass.actors.api import router as actors_router
     from quartierskompass.areas.api import router as areas_router
+    from quartierskompass.finder.api import router as finder_router
+    from quartierskompass.finder.public_api import router as public_router
+    from quartierskompass.planning.api import router as planning_router
     from quartierskompass.soni.api import router as soni_router
 
     api.add_router("/projects", accounts_router)
     api.add_router("/projects", activities_router)
     api.add_router("/projects", actors_router)
+    api.add_router("/projects", finder_router)
+    api.add_router("/projects", planning_router)
     api.add_router("", areas_router)
     api.add_router("/soni", soni_router)
+    api.add_router("/public", public_router)
 
 
 _mount()

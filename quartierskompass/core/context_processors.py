@@ -8,28 +8,71 @@ from django.utils.translation import gettext_lazy as _
 
 from quartierskompass.accounts.models import Project
 
-# The pages of one project, in the order the navigation shows them. Each entry is a URL name
-# taking the project slug; a page is listed here only once it exists.
-PROJECT_PAGES = [
-    ("accounts:project", _("Overview")),
-    ("activities:matrix", _("Matrix")),
-    ("activities:list", _("Activities")),
-    ("actors:list", _("Actors")),
-    ("actors:network", _("Network")),
-    ("areas:map", _("Map")),
-    ("areas:project_areas", _("Areas")),
-    ("accounts:members", _("Members")),
+# The pages of one project, grouped as the navigation shows them: the groups in the main bar,
+# the pages of the current group in a second bar below it. Each page is a URL name taking the
+# project slug; a page is listed here only once it exists. A group links to its first page.
+PROJECT_NAV = [
+    (
+        _("Overview"),
+        [("accounts:project", _("Overview")), ("activities:matrix", _("Matrix"))],
+    ),
+    (
+        _("Inventory"),
+        [
+            ("activities:list", _("Activities")),
+            ("actors:list", _("Actors")),
+            ("actors:network", _("Network")),
+        ],
+    ),
+    (
+        _("Neighbourhood"),
+        [
+            ("areas:map", _("Map")),
+            ("areas:project_areas", _("Areas")),
+            ("planning:needs", _("Needs register")),
+            ("planning:coverage", _("Needs and activities")),
+            ("planning:findings", _("Findings")),
+        ],
+    ),
+    (
+        _("Help finder"),
+        [("finder:lotse", _("Help finder")), ("finder:checks", _("Check offers"))],
+    ),
+    (
+        _("Planning"),
+        [
+            ("planning:recommendations", _("Recommendations")),
+            ("planning:workshops", _("SONI workshop")),
+            ("planning:goals", _("Goals")),
+        ],
+    ),
+    (_("Team"), [("accounts:members", _("Members"))]),
 ]
+PROJECT_PAGES = [page for _group, pages in PROJECT_NAV for page in pages]
 
 
 def project_nav(request: HttpRequest, project: Project) -> list[dict]:
-    items = []
-    for name, label in PROJECT_PAGES:
-        url = reverse(name, args=[project.slug])
-        exact = name == "accounts:project"
-        current = request.path == url if exact else request.path.startswith(url)
-        items.append({"url": url, "label": label, "current": current})
-    return items
+    """The groups with their pages; ``current`` marks the page and the group the request is in.
+
+    The overview matches only its own address; other pages match everything below them, the
+    longest match winning (``…/angebote/pruefen/`` is not the activity list's).
+    """
+    groups = []
+    for label, pages in PROJECT_NAV:
+        items = []
+        for name, page_label in pages:
+            url = reverse(name, args=[project.slug])
+            exact = name == "accounts:project"
+            matches = request.path == url if exact else request.path.startswith(url)
+            items.append({"url": url, "label": page_label, "matches": matches, "current": False})
+        groups.append({"label": label, "url": items[0]["url"], "pages": items, "current": False})
+    candidates = [item for group in groups for item in group["pages"] if item["matches"]]
+    if candidates:
+        best = max(candidates, key=lambda item: len(item["url"]))
+        best["current"] = True
+        for group in groups:
+            group["current"] = best in group["pages"]
+    return groups
 
 
 def navigation(request: HttpRequest) -> dict:

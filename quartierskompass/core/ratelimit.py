@@ -39,7 +39,8 @@ def rate_limited(group: str, *, per_minute: int | None = None) -> Callable:
             if count >= limit:
                 response = HttpResponse(
                     _("Too many requests. Please wait a minute and try again."),
-                    status=429, content_type="text/plain; charset=utf-8",
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
                 )
                 response["Retry-After"] = str(60 - int(time.time()) % 60)
                 return response

@@ -38,13 +38,21 @@ SEARCHES = [
 def load(project: Project) -> int:
     """Replace the demo project's search log with the searches above; returns their number."""
     today = timezone.localdate()
-    areas = {a.code: a for a in Area.objects.filter(code_system="berlin-plr-2021",
-                                                    code__startswith="051002")}
+    areas = {
+        a.code: a
+        for a in Area.objects.filter(code_system="berlin-plr-2021", code__startswith="051002")
+    }
     SearchLog.objects.filter(project=project).delete()
     SearchLog.objects.bulk_create(
-        SearchLog(project=project, date=today - timedelta(days=days), needs=needs,
-                  target_groups=groups, area=areas.get(code) if code else None,
-                  results=results, picked=picked)
+        SearchLog(
+            project=project,
+            date=today - timedelta(days=days),
+            needs=needs,
+            target_groups=groups,
+            area=areas.get(code) if code else None,
+            results=results,
+            picked=picked,
+        )
         for days, needs, groups, code, results, picked in SEARCHES
     )
     return len(SEARCHES)

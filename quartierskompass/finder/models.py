@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 class SearchLog(models.Model):
     project = models.ForeignKey(
-        "accounts.Project", on_delete=models.CASCADE, related_name="searches",
+        "accounts.Project",
+        on_delete=models.CASCADE,
+        related_name="searches",
         verbose_name=_("project"),
     )
     # The day only: a time of day could help to recognise a person at a counselling hour.
@@ -22,7 +24,11 @@ class SearchLog(models.Model):
     needs = models.JSONField(_("needs (codes)"), default=list, blank=True)
     target_groups = models.JSONField(_("target groups (codes)"), default=list, blank=True)
     area = models.ForeignKey(
-        "areas.Area", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "areas.Area",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("area"),
     )
     results = models.PositiveIntegerField(_("fitting results"))

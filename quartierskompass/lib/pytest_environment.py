@@ -13,4 +13,7 @@ os.environ["DEBUG"] = "false"
 os.environ["QK_HTTPS"] = "false"
 os.environ["QK_STATIC_MANIFEST"] = "false"
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# The live server answers the browser in threads; a connection such a thread kept open would
+# stop PostgreSQL from dropping the test database at the end.
+os.environ["QK_DB_CONN_MAX_AGE"] = "0"
 os.environ.setdefault("QK_DATA_DIR", tempfile.mkdtemp(prefix="qk-test-data-"))

@@ -15,13 +15,42 @@ from datetime import time
 DAYS = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"]
 HSDS_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 _DAY_WORDS = {
-    "mo": 0, "montag": 0, "montags": 0, "mon": 0, "monday": 0,
-    "di": 1, "dienstag": 1, "dienstags": 1, "tue": 1, "tuesday": 1,
-    "mi": 2, "mittwoch": 2, "mittwochs": 2, "wed": 2, "wednesday": 2,
-    "do": 3, "donnerstag": 3, "donnerstags": 3, "thu": 3, "thursday": 3,
-    "fr": 4, "freitag": 4, "freitags": 4, "fri": 4, "friday": 4,
-    "sa": 5, "samstag": 5, "samstags": 5, "sonnabend": 5, "sat": 5, "saturday": 5,
-    "so": 6, "sonntag": 6, "sonntags": 6, "sun": 6, "sunday": 6,
+    "mo": 0,
+    "montag": 0,
+    "montags": 0,
+    "mon": 0,
+    "monday": 0,
+    "di": 1,
+    "dienstag": 1,
+    "dienstags": 1,
+    "tue": 1,
+    "tuesday": 1,
+    "mi": 2,
+    "mittwoch": 2,
+    "mittwochs": 2,
+    "wed": 2,
+    "wednesday": 2,
+    "do": 3,
+    "donnerstag": 3,
+    "donnerstags": 3,
+    "thu": 3,
+    "thursday": 3,
+    "fr": 4,
+    "freitag": 4,
+    "freitags": 4,
+    "fri": 4,
+    "friday": 4,
+    "sa": 5,
+    "samstag": 5,
+    "samstags": 5,
+    "sonnabend": 5,
+    "sat": 5,
+    "saturday": 5,
+    "so": 6,
+    "sonntag": 6,
+    "sonntags": 6,
+    "sun": 6,
+    "sunday": 6,
 }
 _EVERY_DAY = ("täglich", "taeglich", "jeden tag", "daily")
 _WORKDAYS = ("werktags", "werktäglich")
@@ -31,8 +60,20 @@ _RANGE = re.compile(_TIME + r"\s*(?:uhr)?" + _DASH + _TIME + r"\s*(?:uhr)?")
 _DAY = r"(?:" + "|".join(sorted(_DAY_WORDS, key=len, reverse=True)) + r")\.?"
 _DAY_RANGE = re.compile(rf"\b({_DAY}){_DASH}({_DAY})(?![a-zäöü])")
 _DAY_SINGLE = re.compile(rf"\b({_DAY})(?![a-zäöü])")
-_NOT_WEEKLY = ("jeden 1.", "jeden 2.", "jeden 3.", "jeden 4.", "erste", "ersten", "letzten",
-               "im monat", "monatlich", "nach vereinbarung", "nach absprache", "termin")
+_NOT_WEEKLY = (
+    "jeden 1.",
+    "jeden 2.",
+    "jeden 3.",
+    "jeden 4.",
+    "erste",
+    "ersten",
+    "letzten",
+    "im monat",
+    "monatlich",
+    "nach vereinbarung",
+    "nach absprache",
+    "termin",
+)
 
 
 class ScheduleError(ValueError):
@@ -46,13 +87,17 @@ class Opening:
     closes: time
 
     def as_dict(self) -> dict[str, str | int]:
-        return {"day": self.day, "opens": self.opens.strftime("%H:%M"),
-                "closes": self.closes.strftime("%H:%M")}
+        return {
+            "day": self.day,
+            "opens": self.opens.strftime("%H:%M"),
+            "closes": self.closes.strftime("%H:%M"),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Opening:
-        return cls(int(data["day"]), time.fromisoformat(data["opens"]),
-                   time.fromisoformat(data["closes"]))
+        return cls(
+            int(data["day"]), time.fromisoformat(data["opens"]), time.fromisoformat(data["closes"])
+        )
 
 
 def _time(hours: str, minutes: str | None) -> time:
@@ -77,8 +122,11 @@ def _days(part: str) -> list[int]:
     days: list[int] = []
     for match in _DAY_RANGE.finditer(lower):
         first, last = _day(match[1]), _day(match[2])
-        days += list(range(first, last + 1)) if first <= last else [*range(first, 7),
-                                                                  *range(0, last + 1)]
+        days += (
+            list(range(first, last + 1))
+            if first <= last
+            else [*range(first, 7), *range(0, last + 1)]
+        )
     rest = _DAY_RANGE.sub(" ", lower)
     days += [_day(m[1]) for m in _DAY_SINGLE.finditer(rest)]
     return sorted(set(days))
@@ -166,6 +214,10 @@ def _day_text(days: list[int]) -> str:
         else:
             groups.append([day])
     return ", ".join(
-        DAYS[g[0]] if len(g) == 1 else f"{DAYS[g[0]]}–{DAYS[g[-1]]}" if len(g) > 2
-        else f"{DAYS[g[0]]}, {DAYS[g[1]]}" for g in groups
+        DAYS[g[0]]
+        if len(g) == 1
+        else f"{DAYS[g[0]]}–{DAYS[g[-1]]}"
+        if len(g) > 2
+        else f"{DAYS[g[0]]}, {DAYS[g[1]]}"
+        for g in groups
     )

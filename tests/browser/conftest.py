@@ -13,11 +13,14 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import expect as _expect
 
@@ -45,6 +48,35 @@ DEMO_PROJECT_SLUG = "falkenhagener-feld"
 DEMO_PROJECT_NAME = "Quartiersprojekt Falkenhagener Feld"
 
 _expect.set_options(timeout=TIMEOUT_MS)
+
+
+class _TakingTurnsServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when SQLite lives in memory.
+
+    Then every server thread shares the test's one SQLite connection, and two requests at
+    once (a page loading two cards, a search typed while a filter changes) break each other's
+    savepoints. A real server has a connection per thread; this only serialises the tests'.
+    """
+
+    _turn = threading.Lock()
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+
+        def one_at_a_time(environ, start_response):
+            with self._turn:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _TakingTurnsServer
 
 
 @pytest.fixture(scope="session")

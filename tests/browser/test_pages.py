@@ -42,7 +42,12 @@ def test_login_lands_on_the_project(page: Page, live_server):
     expect(page).to_have_url(f"{live_server.url}{PROJECT_PATH}")
     expect(page.get_by_role("heading", level=1)).to_have_text(DEMO_PROJECT_NAME)
     expect(page.locator(".switcher summary")).to_contain_text(DEMO_PROJECT_NAME)
-    expect(page.locator(".main-nav a[aria-current=page]")).to_have_attribute("href", PROJECT_PATH)
+    # The overview's group (Übersicht, Matrix) is marked in the main row, the page in the row below.
+    expect(page.locator(".main-nav a[aria-current=true]")).to_have_attribute("href", PROJECT_PATH)
+    expect(page.locator(".sub-nav a[aria-current=page]")).to_have_attribute("href", PROJECT_PATH)
+    # Recommendations and needs load right after the page, one after the other.
+    expect(page.locator(".dashboard-cards [aria-busy=true]")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Empfehlungen")).to_be_visible()
     screenshot(page, "project")
 
 

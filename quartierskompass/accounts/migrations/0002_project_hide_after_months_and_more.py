@@ -6,30 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='hide_after_months',
-            field=models.PositiveSmallIntegerField(default=18, help_text='Offers checked longer ago leave the public Wegweiser.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='hide unchecked offers after (months)'),
+            model_name="project",
+            name="hide_after_months",
+            field=models.PositiveSmallIntegerField(
+                default=18,
+                help_text="Offers checked longer ago leave the public Wegweiser.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(120),
+                ],
+                verbose_name="hide unchecked offers after (months)",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='review_after_months',
-            field=models.PositiveSmallIntegerField(default=12, help_text='Offers whose details were checked longer ago are marked “zu prüfen”.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='check offers after (months)'),
+            model_name="project",
+            name="review_after_months",
+            field=models.PositiveSmallIntegerField(
+                default=12,
+                help_text="Offers whose details were checked longer ago are marked “zu prüfen”.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(60),
+                ],
+                verbose_name="check offers after (months)",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='wegweiser_enabled',
-            field=models.BooleanField(default=False, help_text="Shows the project's published and checked offers to everyone, without login, at a public address.", verbose_name='public Wegweiser switched on'),
+            model_name="project",
+            name="wegweiser_enabled",
+            field=models.BooleanField(
+                default=False,
+                help_text="Shows the project's published and checked offers to everyone, without login, at a public address.",
+                verbose_name="public Wegweiser switched on",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='wegweiser_intro',
-            field=models.TextField(blank=True, help_text='A few words in simple language at the top of the public page.', validators=[quartierskompass.core.validators.validate_clean_text], verbose_name='introduction of the Wegweiser'),
+            model_name="project",
+            name="wegweiser_intro",
+            field=models.TextField(
+                blank=True,
+                help_text="A few words in simple language at the top of the public page.",
+                validators=[quartierskompass.core.validators.validate_clean_text],
+                verbose_name="introduction of the Wegweiser",
+            ),
         ),
     ]

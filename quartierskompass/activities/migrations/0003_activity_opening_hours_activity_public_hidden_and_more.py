@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0002_activity_area_locked_activity_external_id'),
+        ("activities", "0002_activity_area_locked_activity_external_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='opening_hours',
+            model_name="activity",
+            name="opening_hours",
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
         migrations.AddField(
-            model_name='activity',
-            name='public_hidden',
-            field=models.BooleanField(default=False, help_text='Keeps the offer internal: the team finds it, the public Wegweiser does not.', verbose_name='do not publish'),
+            model_name="activity",
+            name="public_hidden",
+            field=models.BooleanField(
+                default=False,
+                help_text="Keeps the offer internal: the team finds it, the public Wegweiser does not.",
+                verbose_name="do not publish",
+            ),
         ),
         migrations.AddField(
-            model_name='activity',
-            name='search_text',
+            model_name="activity",
+            name="search_text",
             field=models.TextField(blank=True, editable=False),
         ),
     ]

@@ -6,32 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_project_hide_after_months_and_more'),
-        ('areas', '0002_area_boundary_simplified_area_centroid_lat_and_more'),
+        ("accounts", "0002_project_hide_after_months_and_more"),
+        ("areas", "0002_area_boundary_simplified_area_centroid_lat_and_more"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchLog',
+            name="SearchLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(db_index=True, default=django.utils.timezone.localdate, verbose_name='date')),
-                ('needs', models.JSONField(blank=True, default=list, verbose_name='needs (codes)')),
-                ('target_groups', models.JSONField(blank=True, default=list, verbose_name='target groups (codes)')),
-                ('results', models.PositiveIntegerField(verbose_name='fitting results')),
-                ('picked', models.BooleanField(default=False, verbose_name='a result was picked')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='areas.area', verbose_name='area')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='searches', to='accounts.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(
+                        db_index=True, default=django.utils.timezone.localdate, verbose_name="date"
+                    ),
+                ),
+                ("needs", models.JSONField(blank=True, default=list, verbose_name="needs (codes)")),
+                (
+                    "target_groups",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="target groups (codes)"
+                    ),
+                ),
+                ("results", models.PositiveIntegerField(verbose_name="fitting results")),
+                ("picked", models.BooleanField(default=False, verbose_name="a result was picked")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="areas.area",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="searches",
+                        to="accounts.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'anonymous search',
-                'verbose_name_plural': 'anonymous searches',
-                'ordering': ['-date', '-pk'],
-                'indexes': [models.Index(fields=['project', 'date'], name='searchlog_project_date')],
+                "verbose_name": "anonymous search",
+                "verbose_name_plural": "anonymous searches",
+                "ordering": ["-date", "-pk"],
+                "indexes": [
+                    models.Index(fields=["project", "date"], name="searchlog_project_date")
+                ],
             },
         ),
     ]

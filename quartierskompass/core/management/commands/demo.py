@@ -123,6 +123,15 @@ class Command(BaseCommand):
 
         searches = finder_demo.load(projects["falkenhagener-feld"])
         self.stdout.write(f"{searches} anonyme Suchen im Hilfelotsen.")
+        from quartierskompass.planning import demo as planning_demo
+
+        planning = planning_demo.load(
+            projects["falkenhagener-feld"], user=User.objects.get(username="demo-leitung")
+        )
+        self.stdout.write(
+            f"{planning['workshops']} SONI-Werkstatt, {planning['goals']} Ziele und "
+            f"{planning['findings']} Befunde aus Stadtteilbegehung und Interviews."
+        )
         admin = self._user("demo-admin", "Ada", "Admin", staff=True)
         rows.append((admin.username, "Administration", "/verwaltung/", "pflegt Stammdaten"))
         self._print(rows)

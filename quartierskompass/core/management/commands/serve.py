@@ -8,6 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+# gunicorn's access log: address, time, method, path (%(U)s: without the query string),
+# protocol, status, size – no query, no referer, no user agent.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s'
+
 
 class Command(BaseCommand):
     help = "Start the web server (gunicorn). Static files are served by the application."
@@ -37,6 +41,9 @@ class Command(BaseCommand):
                 self.cfg.set("worker_class", "gthread")
                 self.cfg.set("reload", reload)
                 self.cfg.set("accesslog", "-")
+                # The path without its query string and no referer: Hilfelotse searches
+                # (needs, age, place) travel in the query and must not end up in a log.
+                self.cfg.set("access_log_format", ACCESS_LOG_FORMAT)
                 self.cfg.set("timeout", 60)
 
             def load(self):
