@@ -11,6 +11,7 @@ import logging
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from quartierskompass.accounts.models import Membership, Programme, Project, Role, User
 
@@ -31,6 +32,18 @@ def _fail_on_logged_errors(request):
     root.removeHandler(handler)
     if records and not request.node.get_closest_marker("allow_error_logs"):
         pytest.fail("Errors were logged: " + "; ".join(r.getMessage() for r in records))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (German).
+
+    A request in English through the test client leaves English active in the thread, and the
+    next test on that worker would format numbers and dates in English.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def pytest_configure(config):

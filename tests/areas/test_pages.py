@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from quartierskompass.accounts.models import ApiToken
 from quartierskompass.areas.maplayer import quantile_breaks
@@ -202,8 +203,9 @@ def test_legend_limits_never_read_the_same():
     from quartierskompass.areas.maplayer import legend
 
     indicator = Indicator(key="x", label_de="x", decimals=1)
-    labels = [
-        item["label"]
-        for item in legend([Decimal("1.1"), Decimal("9.52"), Decimal("9.54")], indicator)
-    ]
+    with translation.override("de"):  # numbers are formatted in the active language
+        labels = [
+            item["label"]
+            for item in legend([Decimal("1.1"), Decimal("9.52"), Decimal("9.54")], indicator)
+        ]
     assert labels == ["≤ 1,10", "1,10 – 9,52", "9,52 – 9,54"]
