@@ -55,6 +55,50 @@ def test_metrics_of_a_star(projekt, stern):
     assert result.density == pytest.approx(5 / 21)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_betweenness_is_networkx_exact_one(seed):
+    """rustworkx computes it; the figures must be networkx's normalised betweenness."""
+    import networkx as nx
+
+    graph = nx.gnm_random_graph(80, 160, seed=seed)
+    graph.add_nodes_from([1000, 1001])  # actors without ties
+    graph.add_edge(1002, 1003)  # a pair apart from the rest
+    expected = nx.betweenness_centrality(graph)
+    result = network.metrics(graph)
+    assert not result.estimated
+    assert result.betweenness == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pieces_without_an_actor_match_removing_it(seed):
+    """One search for all brokers gives what removing each one and counting would give."""
+    import networkx as nx
+
+    graph = nx.gnm_random_graph(60, 70 + 10 * seed, seed=seed)
+    graph.add_edges_from([(100, 101), (101, 102), (102, 100), (102, 103)])  # a small extra part
+    pieces = network.pieces_without(graph)
+    assert set(pieces) == set(nx.articulation_points(graph))
+    for pk, sizes in pieces.items():
+        component = nx.node_connected_component(graph, pk) - {pk}
+        expected = sorted(len(c) for c in nx.connected_components(graph.subgraph(component)))
+        assert sorted(sizes) == expected
+
+
+def test_very_large_networks_estimate_betweenness_from_a_sample(monkeypatch):
+    import networkx as nx
+
+    monkeypatch.setattr(network, "EXACT_BETWEENNESS_UP_TO", 50)
+    monkeypatch.setattr(network, "SAMPLE_SOURCES", 60)
+    graph = nx.gnm_random_graph(80, 400, seed=4)
+    result = network.metrics(graph)
+    assert result.estimated
+    exact = nx.betweenness_centrality(graph)
+    assert (
+        max(result.betweenness, key=result.betweenness.get)
+        in sorted(exact, key=exact.get, reverse=True)[:5]
+    )
+
+
 def test_two_ties_between_the_same_pair_are_one_edge_with_the_stronger_strength(projekt):
     a, b = actor(projekt, "A"), actor(projekt, "B")
     tie(projekt, a, b, "kooperation", 1)
