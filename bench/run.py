@@ -57,6 +57,12 @@ PLANNING_AREAS = 542
 MAP_GOAL_MS = 300
 MAP_GOAL_BYTES = 1_500_000  # 1.5 MB for the GeoJSON of 542 areas
 # The import: 100 indicator columns × every synthetic area (10,000 at scale 1.0).
+FINDER_GOAL_MS = 50  # Hilfelotse query p95 (DESIGN §6)
+WEGWEISER_GOAL_MS = 100  # public Wegweiser page p95 (issue 6)
+NETWORK_ACTORS = 1_000
+NETWORK_TIES = 5_000
+NETWORK_GOAL_MS = 500  # metrics and signals (DESIGN §6)
+NETWORK_ENDPOINT_GOAL_MS = 300  # issue 5
 IMPORT_COLUMNS = 100
 IMPORT_DATE = datetime.date(2024, 12, 31)
 IMPORT_PLACEHOLDER_SHARE = 0.01
@@ -66,7 +72,8 @@ IMPORT_SAMPLES = 300
 DOC_INTRO = """# Performance
 
 `make bench` (`bench/run.py`) measures the bars of DESIGN §6 that concern the SONI matrix, the
-busiest pages, the indicator import and the map, in one run on one machine: on synthetic data
+busiest pages, the indicator import, the map, the Hilfelotse and the network, in one run on
+one machine: on synthetic data
 from `quartierskompass synth` (at scale 1.0: 10 programmes, 1,500 projects, 60,000 actors,
 150,000 activities, 10,000 areas, 25 indicators with 1,000,000 values) and on Berlin's real
 LOR boundaries and MSS 2021 indicators from the shared data.
@@ -103,6 +110,17 @@ warm-up, with a different project on every repetition (chosen deterministically)
    The map page (`/projekte/<slug>/karte/?indikator=mss-s1`, HTML with the layer inside) and
    `GET /api/v1/areas/geojson?system=berlin-plr-2021` (all levels) are timed and sized
    beside them, without a goal.
+6. **Hilfelotse and Wegweiser** – `finder.search.search` over one project's offers (every
+   synthetic activity is a published offer with opening hours, so the table holds 150,000
+   offers at scale 1.0): one need; a need with a 3 km radius around the project's centre,
+   languages, free of charge and open on Tuesday at 10:00; search words. Goal: p95 ≤ 50 ms.
+   Beside them the Hilfelotse page with one need (a logged-in viewer; the search is logged) and
+   the public Wegweiser list (anonymous; goal p95 ≤ 100 ms). Ratio against counting the
+   project's offers.
+7. **Network** – a project with 1,000 actors and 5,000 seeded random ties (a few actors with
+   many ties, as in real networks): `network.metrics` plus `network.signals` (goal ≤ 500 ms,
+   DESIGN §6) and `GET /api/v1/projects/<slug>/network` as a viewer (goal ≤ 300 ms), against
+   reading the graph's rows into networkx.
 
 Ratios compare medians; the functions of one group run in turns on the same input, so a busy
 moment of the machine hits both sides of a ratio alike. A missed goal is reported with where
@@ -110,7 +128,7 @@ the time of one more request goes: SQL against the rest, queries repeated within
 SQLite's plan (`EXPLAIN QUERY PLAN`) of the slowest, and a Python profile (cProfile) of the
 project's functions and of the functions with the most time of their own.
 
-Run it with `make bench` (scale 1.0, about four minutes) or
+Run it with `make bench` (scale 1.0, about six minutes, two of them for `synth`) or
 `BENCH_SCALE=0.1 make bench` / `.venv/bin/python bench/run.py --scale 0.1` for a quick look.
 Only the section between the markers below is rewritten by each run.
 """
@@ -148,6 +166,8 @@ def setup_django(data_dir: Path) -> None:
             "QK_HTTPS": "false",
             "QK_STATIC_MANIFEST": "false",
             "ALLOWED_HOSTS": "testserver,127.0.0.1",
+            # The public Wegweiser is requested far more often than a person would.
+            "QK_PUBLIC_RATE_LIMIT": "1000000",
             "DJANGO_SETTINGS_MODULE": "quartierskompass.settings",
         }
     )
@@ -686,6 +706,215 @@ def measure_map(*, args: argparse.Namespace) -> tuple[list[Result], dict]:
     return [layer_result, map_result, page_result, geojson_result], facts
 
 
+def measure_finder(projects: list, *, args: argparse.Namespace) -> list[Result]:
+    """The Hilfelotse's search over one project's offers (every synthetic activity is a
+    published offer), its page, and the public Wegweiser, against counting the offers."""
+    import random
+
+    from django.db.models import Avg
+    from django.test import Client
+
+    from quartierskompass.accounts.models import Membership, Project, Role, User
+    from quartierskompass.activities.models import Activity, Need
+    from quartierskompass.finder.search import Criteria, search
+
+    chosen = spaced(projects, args.repeat)
+    rng = random.Random(args.seed)
+    needs = list(Need.objects.values_list("code", flat=True))
+    centre = {
+        row["project_id"]: (row["lat"], row["lon"])
+        for row in Activity.objects.filter(project__in=chosen, latitude__isnull=False)
+        .values("project_id")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+    }
+    wanted = {p.pk: rng.choice(needs) for p in chosen}
+    Project.objects.filter(pk__in=[p.pk for p in chosen]).update(wegweiser_enabled=True)
+    viewer = User.objects.create_user(username="bench-lotse", password=None)
+    Membership.objects.bulk_create(
+        Membership(project=p, user=viewer, role=Role.VIEWER) for p in dict.fromkeys(chosen)
+    )
+    member, public = Client(), Client()
+    member.force_login(viewer)
+    today = datetime.date(YEAR, 11, 24)
+
+    def offers(project):
+        return Activity.objects.filter(project=project)
+
+    def count(project) -> int:
+        return offers(project).filter(published=True).count()
+
+    def by_need(project):
+        return search(offers(project), Criteria(needs=[wanted[project.pk]]), today=today, limit=50)
+
+    def full(project):
+        criteria = Criteria(
+            needs=[wanted[project.pk]],
+            point=centre.get(project.pk, (52.5, 13.4)),
+            radius_m=3000,
+            languages=["tr", "ar"],
+            free_of_charge=True,
+            weekday=1,
+            time=datetime.time(10),
+        )
+        return search(offers(project), criteria, today=today, limit=50)
+
+    def words(project):
+        return search(offers(project), Criteria(text=SEARCH_TEXT), today=today, limit=50)
+
+    def get(client: Client, path: Callable[[object], str]) -> Callable:
+        def request(project) -> None:
+            response = client.get(path(project))
+            if response.status_code != 200:
+                raise SystemExit(f"GET {path(project)} answered {response.status_code}")
+
+        return request
+
+    functions = {
+        "count": count,
+        "need": by_need,
+        "full": full,
+        "words": words,
+        "page": get(member, lambda p: f"/projekte/{p.slug}/hilfelotse/?bedarf={wanted[p.pk]}"),
+        "wegweiser": get(public, lambda p: f"/wegweiser/{p.slug}/"),
+    }
+    sizes = [count(p) for p in chosen]
+    if not all(sizes) or not by_need(chosen[0]).total:
+        raise SystemExit("finder: the synthetic projects have no fitting offers")
+    times = time_together(functions, chosen, warmup=args.warmup)
+    floor = statistics.median(times["count"])
+    size = f"{min(sizes)}–{max(sizes)} offers per project, {Activity.objects.count():,} in all"
+    results = []
+    for name, label, goal in (
+        ("need", "Hilfelotse search: one need, best 50", FINDER_GOAL_MS),
+        (
+            "full",
+            "Hilfelotse search: need, 3 km radius, languages, free, Tue 10:00",
+            FINDER_GOAL_MS,
+        ),
+        ("words", f"Hilfelotse search: words „{SEARCH_TEXT}“", FINDER_GOAL_MS),
+        ("page", "GET Hilfelotse page ?bedarf=… (viewer, search logged)", None),
+        ("wegweiser", "GET public Wegweiser /wegweiser/<slug>/ (anonymous)", WEGWEISER_GOAL_MS),
+    ):
+        result = Result(f"{label} ({size})" if name == "need" else label, times[name])
+        if goal is not None:
+            result.goal = f"≤ {goal} ms"
+            result.passed = result.p95_ms <= goal
+        result.ratio_label = "× COUNT"
+        result.ratio = result.median_ms / 1000 / floor
+        result.rerun = (lambda fn: lambda: fn(chosen[0]))(functions[name])
+        results.append(result)
+    return results
+
+
+def make_network() -> object:
+    """A project with NETWORK_ACTORS actors of every type and NETWORK_TIES random ties
+    (seeded, no pair twice), the size the network goal names."""
+    import random
+
+    from quartierskompass.accounts.models import Project
+    from quartierskompass.actors.models import Actor, ActorType, Tie, TieKind
+
+    rng = random.Random(5)
+    project = Project.objects.create(slug="bench-network", name="Netzwerk (Bench)")
+    types = list(ActorType.objects.all())
+    kinds = list(TieKind.objects.all())
+    Actor.objects.bulk_create(
+        Actor(
+            project=project,
+            name=f"Akteur {i}",
+            actor_type=types[i % len(types)],
+            field="SONI"[i % 4],
+        )
+        for i in range(NETWORK_ACTORS)
+    )
+    ids = list(Actor.objects.filter(project=project).values_list("pk", flat=True))
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < NETWORK_TIES:
+        # Preferential ends, as in real networks: a few actors know many.
+        a, b = sorted((ids[int(rng.paretovariate(1.2)) % len(ids)], rng.choice(ids)))
+        if a != b:
+            pairs.add((a, b))
+    Tie.objects.bulk_create(
+        Tie(
+            project=project,
+            source_id=a,
+            target_id=b,
+            kind=rng.choice(kinds),
+            strength=rng.randint(1, 3),
+        )
+        for a, b in sorted(pairs)
+    )
+    return project
+
+
+def measure_network(*, args: argparse.Namespace) -> list[Result]:
+    """Metrics and signals of a 1,000-actor network, and the network endpoint, against reading
+    the graph's rows into networkx (the floor)."""
+    from django.test import Client
+
+    from quartierskompass.accounts.models import Membership, Role, User
+    from quartierskompass.actors import network
+
+    project = make_network()
+    viewer = User.objects.create_user(username="bench-network-viewer", password=None)
+    Membership.objects.create(project=project, user=viewer, role=Role.VIEWER)
+    client = Client()
+    client.force_login(viewer)
+    path = f"/api/v1/projects/{project.slug}/network"
+
+    def graph(_item=None):
+        return network.project_graph(project)
+
+    def metrics(_item=None):
+        built, _actors = network.project_graph(project)
+        result = network.metrics(built)
+        return result, network.signals(project, graph=built, result=result)
+
+    def endpoint(_item=None):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path} answered {response.status_code}")
+        return response
+
+    built, _actors = graph()
+    if built.number_of_nodes() != NETWORK_ACTORS or built.number_of_edges() != NETWORK_TIES:
+        raise SystemExit(f"network: {built.number_of_nodes()} actors, {built.number_of_edges()}")
+    content = endpoint().content
+    answer = json.loads(content)
+    if len(answer["nodes"]) != NETWORK_ACTORS or len(answer["edges"]) != NETWORK_TIES:
+        raise SystemExit(f"GET {path}: {len(answer['nodes'])} nodes, {len(answer['edges'])}")
+    repeat = max(10, args.repeat // 3)
+    times = time_together(
+        {"graph": graph, "metrics": metrics, "endpoint": endpoint},
+        [project] * repeat,
+        warmup=min(args.warmup, 2),
+    )
+    floor = statistics.median(times["graph"])
+    size = f"{NETWORK_ACTORS:,} actors, {NETWORK_TIES:,} ties"
+    metrics_result = Result(
+        f"network metrics + signals ({size})",
+        times["metrics"],
+        goal=f"≤ {NETWORK_GOAL_MS} ms",
+        ratio_label="× reading the graph",
+    )
+    metrics_result.ratio = metrics_result.median_ms / 1000 / floor
+    metrics_result.passed = metrics_result.p95_ms <= NETWORK_GOAL_MS
+    metrics_result.rerun = metrics
+    endpoint_result = Result(
+        f"GET /api/v1/projects/…/network ({size})",
+        times["endpoint"],
+        goal=f"≤ {NETWORK_ENDPOINT_GOAL_MS} ms",
+        ratio_label="× reading the graph",
+    )
+    endpoint_result.ratio = endpoint_result.median_ms / 1000 / floor
+    endpoint_result.passed = endpoint_result.p95_ms <= NETWORK_ENDPOINT_GOAL_MS
+    endpoint_result.rerun = endpoint
+    graph_result = Result(
+        f"reading the network into networkx ({size})", times["graph"], extra=size_text(content)
+    )
+    return [graph_result, metrics_result, endpoint_result]
+
+
 @contextmanager
 def recorded_queries() -> Iterator[list[tuple[str, tuple, float]]]:
     """Every query run inside, with its parameters and its time (to the microsecond)."""
@@ -892,9 +1121,10 @@ def write_doc(section: str) -> None:
     text = DOC.read_text() if DOC.exists() else DOC_INTRO + f"\n{START_MARKER}\n{END_MARKER}\n"
     if START_MARKER not in text or END_MARKER not in text:
         text = text.rstrip("\n") + f"\n\n{START_MARKER}\n{END_MARKER}\n"
-    head, rest = text.split(START_MARKER, 1)
+    _head, rest = text.split(START_MARKER, 1)
     _old, tail = rest.split(END_MARKER, 1)
-    DOC.write_text(f"{head}{START_MARKER}\n{section}\n{END_MARKER}{tail}")
+    # The introduction describes what this script measures, so it is rewritten with it.
+    DOC.write_text(f"{DOC_INTRO}\n{START_MARKER}\n{section}\n{END_MARKER}{tail}")
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> None:
@@ -928,9 +1158,13 @@ def run(args: argparse.Namespace, data_dir: Path) -> None:
     work_dir.mkdir()
     imported_results, imported = measure_indicator_import(args=args, work_dir=work_dir)
     results += imported_results
+    print("Measuring the Hilfelotse and the Wegweiser …")
+    results += measure_finder(projects, args=args)
     print("Measuring the map layer of Berlin …")
     map_results, berlin = measure_map(args=args)
     results += map_results
+    print("Measuring the network …")
+    results += measure_network(args=args)
     print("Profiling missed goals …" if any(r.passed is False for r in results) else "")
     profiles = [profile(r) for r in results if r.passed is False]
     print()
